@@ -1,0 +1,1 @@
+"""BigV Panel: a team admin panel for Bytemark Cloud (BigV) virtual machines."""

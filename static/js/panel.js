@@ -1,0 +1,2 @@
+// Small progressive enhancements; every page works without them.
+"use strict";
