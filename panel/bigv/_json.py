@@ -1,0 +1,98 @@
+"""Checked reads from decoded JSON, so a wrong shape becomes ``InvalidResponse``.
+
+The parsers in ``types.py`` ignore unknown keys (the brain adds fields over time and
+bigv-api.md §2 says clients must tolerate them) but refuse a known key of the wrong type:
+a typed client that silently hands ``"2"`` on as ``cores`` would only move the crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .errors import InvalidResponse
+
+_MISSING: Any = object()
+
+
+def as_object(data: Any, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidResponse(f"expected a JSON object for {what}, got {type(data).__name__}")
+    return data
+
+
+def as_list(data: Any, what: str) -> list[Any]:
+    if not isinstance(data, list):
+        raise InvalidResponse(f"expected a JSON array for {what}, got {type(data).__name__}")
+    return data
+
+
+def list_of[T](parse: Callable[[Any], T], what: str) -> Callable[[Any], list[T]]:
+    """A parser for a JSON array whose items ``parse`` reads."""
+
+    def parse_list(data: Any) -> list[T]:
+        return [parse(item) for item in as_list(data, what)]
+
+    return parse_list
+
+
+class Reader:
+    """Typed accessors over one JSON object; errors name ``what.key``."""
+
+    __slots__ = ("data", "what")
+
+    def __init__(self, data: Any, what: str) -> None:
+        self.data = as_object(data, what)
+        self.what = what
+
+    def _get(self, key: str, kind: type, default: Any) -> Any:
+        value = self.data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            if default is _MISSING:
+                raise InvalidResponse(f"{self.what}.{key} is missing")
+            return default
+        # bool is an int subclass in Python, but JSON true is never a valid number.
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise InvalidResponse(
+                f"{self.what}.{key}: expected {kind.__name__}, got {type(value).__name__}"
+            )
+        return value
+
+    def integer(self, key: str) -> int:
+        return int(self._get(key, int, _MISSING))
+
+    def opt_integer(self, key: str) -> int | None:
+        value = self._get(key, int, None)
+        return None if value is None else int(value)
+
+    def text(self, key: str) -> str:
+        return str(self._get(key, str, _MISSING))
+
+    def text_or(self, key: str, default: str) -> str:
+        return str(self._get(key, str, default))
+
+    def opt_text(self, key: str) -> str | None:
+        value = self._get(key, str, None)
+        return None if value is None else str(value)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        return bool(self._get(key, bool, default))
+
+    def opt_flag(self, key: str) -> bool | None:
+        value = self._get(key, bool, None)
+        return None if value is None else bool(value)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        items = self._get(key, list, [])
+        if not all(isinstance(item, str) for item in items):
+            raise InvalidResponse(f"{self.what}.{key}: expected an array of strings")
+        return tuple(items)
+
+    def text_map(self, key: str) -> dict[str, str]:
+        mapping = self._get(key, dict, {})
+        if not all(isinstance(v, str) for v in mapping.values()):
+            raise InvalidResponse(f"{self.what}.{key}: expected an object of strings")
+        return dict(mapping)
+
+    def objects[T](self, key: str, parse: Callable[[Any], T]) -> tuple[T, ...]:
+        return tuple(parse(item) for item in self._get(key, list, []))

@@ -1,0 +1,20 @@
+"""Constants shared by the panel.bigv tests (tests/bigv is not a package, so plain imports)."""
+
+from __future__ import annotations
+
+from panel.bigv import ClientConfig
+
+FIXTURES_DIR = "/work/shared/bigv-fixtures"
+API = "https://brain.test"
+AUTH = "https://auth.test"
+TOKEN = "tok-SENTINEL-4f9a2c"
+
+# Tiny timeouts so the whole fault matrix runs in seconds (see test_bigv_faults.py).
+FAST = ClientConfig(
+    connect_timeout=0.5,
+    read_timeout=0.3,
+    deadline=0.8,
+    retries=3,
+    backoff_base=0.001,
+    backoff_cap=0.01,
+)
