@@ -1,0 +1,163 @@
+"""The one place views, services and tasks get a BigV client (design.md §3, §7).
+
+Every client is built from the *acting* panel user's own credential, decrypted here and
+nowhere else, so a request can never carry another user's token. ``count_api_calls()`` lets
+tests (and benchmarks) count the API requests one page makes.
+
+    with client_for(request.user) as client:   # NotConnected / CredentialUndecryptable
+        accounts = client.accounts()           # the client holds a requests.Session: close it
+
+    with count_api_calls() as calls:
+        response = django_client.get(url)
+    assert len(calls) <= 3
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from panel.bigv import AuthClient, BigVClient, ClientConfig, Definitions
+from panel.credentials.crypto import CredentialMismatch, CredentialUndecryptable, decrypt_token
+from panel.credentials.models import BigVCredential
+
+__all__ = [
+    "DEFINITIONS_CACHE_SECONDS",
+    "ApiCall",
+    "CallCounter",
+    "CredentialMismatch",
+    "CredentialUndecryptable",
+    "NotConnected",
+    "auth_client",
+    "client_config",
+    "client_for",
+    "client_with_token",
+    "count_api_calls",
+    "definitions",
+]
+
+DEFINITIONS_CACHE_SECONDS = 10 * 60
+
+
+class NotConnected(Exception):
+    """The panel user has no usable BigV credential (none stored, or expired/rejected)."""
+
+    def __init__(self, message: str = "Connect your BigV account first.", *, status: str = ""):
+        super().__init__(message)
+        self.status = status  # "" when nothing is stored, else the credential's status
+
+
+# --- counting API calls --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCall:
+    method: str
+    path: str
+    status: int | None  # None when no response came back (transport error)
+
+
+@dataclass
+class CallCounter:
+    """The API requests made while it was active, in order."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.calls)
+
+    @property
+    def count(self) -> int:
+        return len(self.calls)
+
+    def paths(self, method: str | None = None) -> list[str]:
+        return [call.path for call in self.calls if method is None or call.method == method]
+
+
+# A tuple so nested counters all see the call; the counters themselves are mutable, so a
+# copied context (threads started inside the block) still reports into them.
+_active_counters: contextvars.ContextVar[tuple[CallCounter, ...]] = contextvars.ContextVar(
+    "bigv_call_counters", default=()
+)
+
+
+@contextmanager
+def count_api_calls() -> Iterator[CallCounter]:
+    counter = CallCounter()
+    token = _active_counters.set((*_active_counters.get(), counter))
+    try:
+        yield counter
+    finally:
+        _active_counters.reset(token)
+
+
+def _on_request(method: str, path: str, status: int | None) -> None:
+    for counter in _active_counters.get():
+        counter.calls.append(ApiCall(method=method, path=path, status=status))
+
+
+# --- building clients ----------------------------------------------------------------------
+
+
+def client_config() -> ClientConfig:
+    return ClientConfig(
+        connect_timeout=settings.BIGV_CONNECT_TIMEOUT,
+        read_timeout=settings.BIGV_READ_TIMEOUT,
+        deadline=settings.BIGV_DEADLINE,
+    )
+
+
+def client_with_token(token: str | None) -> BigVClient:
+    """A brain client for an explicit token (``None``: unauthenticated, for definitions).
+
+    Only for checking a credential before it is stored; everything else uses
+    ``client_for(user)``.
+    """
+    client = BigVClient(api_url=settings.BIGV_API_URL, token=token, config=client_config())
+    client.on_request.append(_on_request)
+    return client
+
+
+def client_for(user: Any) -> BigVClient:
+    """A brain client acting with ``user``'s own BigV credential.
+
+    Raises ``NotConnected`` when the user has none or it is expired/rejected, and
+    ``CredentialUndecryptable`` / ``CredentialMismatch`` when the stored one cannot be used.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotConnected("Log in first.")
+    credential = BigVCredential.objects.filter(user_id=user.pk).first()
+    if credential is None:
+        raise NotConnected()
+    if not credential.is_active:
+        raise NotConnected(
+            "Your BigV session has expired or was rejected — reconnect.", status=credential.status
+        )
+    token = decrypt_token(user_id=user.pk, ciphertext=credential.ciphertext)
+    return client_with_token(token)
+
+
+def auth_client() -> AuthClient:
+    return AuthClient(auth_url=settings.BIGV_AUTH_URL, config=client_config())
+
+
+def definitions() -> Definitions:
+    """``GET /definitions`` (unauthenticated, the same for everyone), cached for 10 minutes.
+
+    The cache key includes the API URL so that pointing the panel at another brain (or a
+    test's fresh simulator) never serves the old one's definitions.
+    """
+    key = f"bigv:definitions:{settings.BIGV_API_URL}"
+    cached = cache.get(key)
+    if isinstance(cached, Definitions):
+        return cached
+    with client_with_token(None) as client:
+        value = client.definitions()
+    cache.set(key, value, DEFINITIONS_CACHE_SECONDS)
+    return value
