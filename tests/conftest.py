@@ -1,25 +1,15 @@
 """Fixtures shared by the whole suite: the BigV simulator over real HTTP, and Redis.
 
-Secrets are fixed test values set before Django reads its settings, so that no test depends on
-a developer's var/dev-secrets.json.
+The environment (private data folder, fixed test secrets) is set by tests/testenv.py, which
+pytest loads as a plugin before Django reads its settings.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-_TEST_VAR = Path(tempfile.mkdtemp(prefix="panel-test-var-"))
-os.environ.setdefault("PANEL_VAR_DIR", str(_TEST_VAR))
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
-os.environ.setdefault("PANEL_AUDIT_KEY", "test-audit-key-0123456789abcdef0123456789")
-os.environ.setdefault(
-    "PANEL_CREDENTIAL_KEYS", "dGVzdC1jcmVkZW50aWFsLWtleS0wMTIzNDU2Nzg5YWI="
-)
 
 
 @pytest.fixture(scope="session")

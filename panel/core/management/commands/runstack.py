@@ -7,6 +7,7 @@ real service runs the same stack against it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         api = urlparse(settings.BIGV_API_URL)
         embedded = api.hostname in LOOPBACK
-        sim_port = api.port or options["sim_port"]
+        # Left at the default, the simulator goes wherever --sim-port says; an explicit
+        # loopback BIGV_API_URL names the port the simulator must listen on.
+        explicit = "BIGV_API_URL" in os.environ
+        sim_port = (api.port if explicit else None) or options["sim_port"]
         var_dir = Path(settings.VAR_DIR)
         var_dir.mkdir(parents=True, exist_ok=True)
         overrides: dict[str, str] = {}
@@ -68,7 +72,7 @@ class Command(BaseCommand):
             ])
             web = stack.spawn("web", [
                 python(), "-m", "uvicorn", "panel.asgi:application",
-                "--host", options["host"], "--port", str(options["port"]),
+                "--host", options["host"], "--port", str(options["port"]), "--lifespan", "off",
             ])
             wait_for_http(f"http://{options['host']}:{options['port']}/login/", process=web.process)
         except (RuntimeError, subprocess.CalledProcessError) as error:
