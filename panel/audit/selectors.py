@@ -1,0 +1,114 @@
+"""Reading the audit trail. Every panel user may read all of it: it is the team's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from panel.audit.filters import AuditFilters
+from panel.audit.models import AuditEntry
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """One page of a newest-first listing, with keyset cursors on ``seq``.
+
+    Keyset, not offsets: entries keep arriving at the top, and "page 3" by offset would
+    shift under the reader; "older than seq 1234" never does.
+    """
+
+    entries: list[AuditEntry]
+    newer_cursor: int | None  # pass as ?after= to see newer entries
+    older_cursor: int | None  # pass as ?before= to see older entries
+
+
+def search_entries(filters: AuditFilters) -> QuerySet[AuditEntry]:
+    """The filtered set, newest first (what the page shows and the export streams)."""
+    entries = AuditEntry.objects.all()
+    if filters.actor:
+        entries = entries.filter(actor_username__iexact=filters.actor)
+    if filters.action:
+        entries = entries.filter(action=filters.action)
+    if filters.target:
+        entries = entries.filter(
+            Q(target_label__icontains=filters.target) | Q(target_id=filters.target)
+        )
+    if filters.target_type:
+        entries = entries.filter(target_type=filters.target_type)
+    if filters.target_id:
+        entries = entries.filter(target_id=filters.target_id)
+    if filters.outcome:
+        entries = entries.filter(outcome=filters.outcome)
+    if filters.date_from:
+        entries = entries.filter(created_at__gte=_utc_midnight(filters.date_from))
+    if filters.date_to:
+        entries = entries.filter(
+            created_at__lt=_utc_midnight(filters.date_to + dt.timedelta(days=1))
+        )
+    if filters.operation_id:
+        entries = entries.filter(operation_id=filters.operation_id)
+    if filters.request_id:
+        entries = entries.filter(request_id=filters.request_id)
+    if filters.q:
+        entries = entries.filter(
+            Q(target_label__icontains=filters.q)
+            | Q(actor_username__icontains=filters.q)
+            | Q(api_error__icontains=filters.q)
+            | Q(request_id__icontains=filters.q)
+            # Matches the stored JSON text; parameters are redacted, so secrets never match.
+            | Q(params__icontains=filters.q)
+        )
+    return entries.order_by("-seq")
+
+
+def audit_page(
+    filters: AuditFilters,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = PAGE_SIZE,
+) -> AuditPage:
+    entries = search_entries(filters)
+    if after is not None:
+        # Newer than a seq: the oldest ``size`` of them, shown newest first.
+        rows = list(entries.filter(seq__gt=after).order_by("seq")[: size + 1])
+        has_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        has_older = entries.filter(seq__lte=after).exists()
+    else:
+        entries_page = entries.filter(seq__lt=before) if before is not None else entries
+        rows = list(entries_page[: size + 1])
+        has_older = len(rows) > size
+        rows = rows[:size]
+        has_newer = before is not None and entries.filter(seq__gte=before).exists()
+    return AuditPage(
+        entries=rows,
+        newer_cursor=rows[0].seq if rows and has_newer else None,
+        older_cursor=rows[-1].seq if rows and has_older else None,
+    )
+
+
+def entries_for_target(target_type: str, target_id: object, limit: int = 50) -> list[AuditEntry]:
+    """The latest entries about one thing (the VM page's history panel), newest first."""
+    return list(
+        AuditEntry.objects.filter(target_type=target_type, target_id=str(target_id)).order_by(
+            "-seq"
+        )[:limit]
+    )
+
+
+def entries_for_operation(operation_id: object) -> QuerySet[AuditEntry]:
+    """An operation's entries in the order they happened (its page reads as a story)."""
+    return AuditEntry.objects.filter(operation_id=str(operation_id)).order_by("seq")
+
+
+def entry_by_seq(seq: int) -> AuditEntry | None:
+    return AuditEntry.objects.filter(seq=seq).first()
+
+
+def _utc_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

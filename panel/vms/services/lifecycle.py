@@ -1,0 +1,57 @@
+"""Delete (soft, undeletable for a while), undelete and purge (gone for good, name freed)."""
+
+from __future__ import annotations
+
+from panel.audit import Action
+from panel.bigv import BigVClient, VirtualMachine
+from panel.core.actor import Actor
+from panel.vms.refs import VmRef
+
+from ._common import VmGone, audited, target_for
+
+
+def vm_delete(*, actor: Actor, client: BigVClient, ref: VmRef) -> VmGone:
+    def delete() -> VmGone:
+        client.vm_delete(ref.account, ref.group, ref.vm)
+        return VmGone(ref=ref, purged=False)
+
+    return audited(
+        actor=actor,
+        action=Action.VM_DELETE,
+        ref=ref,
+        call=delete,
+        before={"deleted": False},
+        after=lambda _: {"deleted": True},
+    )
+
+
+def vm_undelete(*, actor: Actor, client: BigVClient, ref: VmRef) -> VirtualMachine:
+    return audited(
+        actor=actor,
+        action=Action.VM_UNDELETE,
+        ref=ref,
+        call=lambda: client.vm_undelete(ref.account, ref.group, ref.vm),
+        before={"deleted": True},
+        after=lambda vm: {"deleted": vm.deleted},
+        target=lambda vm: target_for(ref, vm),
+    )
+
+
+def vm_purge(*, actor: Actor, client: BigVClient, ref: VmRef, confirm_name: str) -> VmGone:
+    """Remove the VM completely. ``confirm_name`` is what the user typed; it must be the
+    VM's name, checked here too so that no caller can purge without it."""
+    if confirm_name != ref.vm:
+        raise ValueError("vm_purge: the confirmation does not match the VM's name")
+
+    def purge() -> VmGone:
+        client.vm_delete(ref.account, ref.group, ref.vm, purge=True)
+        return VmGone(ref=ref, purged=True)
+
+    return audited(
+        actor=actor,
+        action=Action.VM_PURGE,
+        ref=ref,
+        call=purge,
+        params={"purge": True},
+        after=lambda _: {"purged": True},
+    )

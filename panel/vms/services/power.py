@@ -1,0 +1,129 @@
+"""Power: start, hard stop, reboot, and the ACPI/keyboard signals (bigv-api.md §6.4).
+
+start/stop/reboot are PUTs of BC's exact bodies and answer with the VM; signals answer with
+an echo only and are refused by the brain unless the VM is powered on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from panel.audit import Action
+from panel.bigv import BigVClient, VirtualMachine
+from panel.core.actor import Actor
+from panel.vms.refs import VmRef
+
+from ._common import SignalSent, audited, target_for, vm_fields
+
+_POWER_FIELDS = ("power_on", "autoreboot_on")
+
+
+def _power_put(
+    *,
+    actor: Actor,
+    action: Action,
+    ref: VmRef,
+    put: Callable[[str, str, str], VirtualMachine],
+    before: Mapping[str, Any] | None,
+) -> VirtualMachine:
+    return audited(
+        actor=actor,
+        action=action,
+        ref=ref,
+        call=lambda: put(ref.account, ref.group, ref.vm),
+        before=before,
+        after=lambda vm: vm_fields(vm, *_POWER_FIELDS),
+        target=lambda vm: target_for(ref, vm),
+    )
+
+
+def vm_power_on(
+    *, actor: Actor, client: BigVClient, ref: VmRef, before: Mapping[str, Any] | None = None
+) -> VirtualMachine:
+    """Start: ``autoreboot_on`` and ``power_on`` true."""
+    return _power_put(
+        actor=actor, action=Action.VM_POWER_ON, ref=ref, put=client.vm_start, before=before
+    )
+
+
+def vm_power_off(
+    *, actor: Actor, client: BigVClient, ref: VmRef, before: Mapping[str, Any] | None = None
+) -> VirtualMachine:
+    """Hard stop ("pull the plug"): both false, so the brain does not start it again."""
+    return _power_put(
+        actor=actor, action=Action.VM_POWER_OFF, ref=ref, put=client.vm_stop, before=before
+    )
+
+
+def vm_reboot(
+    *, actor: Actor, client: BigVClient, ref: VmRef, before: Mapping[str, Any] | None = None
+) -> VirtualMachine:
+    """Power off with ``autoreboot_on`` true: the brain powers it straight back on, so the
+    returned VM may still say "off" for a moment."""
+    return _power_put(
+        actor=actor, action=Action.VM_REBOOT, ref=ref, put=client.vm_restart, before=before
+    )
+
+
+def _signal(
+    *,
+    actor: Actor,
+    action: Action,
+    client: BigVClient,
+    ref: VmRef,
+    signal: str,
+    data: str | None = None,
+    before: Mapping[str, Any] | None,
+) -> SignalSent:
+    def send() -> SignalSent:
+        client.vm_signal(ref.account, ref.group, ref.vm, signal, data=data)  # type: ignore[arg-type]
+        return SignalSent(ref=ref, signal=signal, data=data)
+
+    params = {"signal": signal} if data is None else {"signal": signal, "keys": data}
+    return audited(actor=actor, action=action, ref=ref, call=send, params=params, before=before)
+
+
+def vm_acpi_powerdown(
+    *, actor: Actor, client: BigVClient, ref: VmRef, before: Mapping[str, Any] | None = None
+) -> SignalSent:
+    """Press the soft power button; the guest OS decides (and may ignore it)."""
+    return _signal(
+        actor=actor,
+        action=Action.VM_POWERDOWN,
+        client=client,
+        ref=ref,
+        signal="powerdown",
+        before=before,
+    )
+
+
+def vm_reset(
+    *, actor: Actor, client: BigVClient, ref: VmRef, before: Mapping[str, Any] | None = None
+) -> SignalSent:
+    """Instant reset in the same host process: pending spec changes are not applied."""
+    return _signal(
+        actor=actor, action=Action.VM_RESET, client=client, ref=ref, signal="reset", before=before
+    )
+
+
+def vm_sendkey(
+    *,
+    actor: Actor,
+    client: BigVClient,
+    ref: VmRef,
+    keys: str,
+    before: Mapping[str, Any] | None = None,
+) -> SignalSent:
+    """Send a key combination such as ``ctrl-alt-delete`` (names from definitions)."""
+    if not keys or any(not key for key in keys.split("-")):
+        raise ValueError("vm_sendkey: keys must be dash-separated key names")
+    return _signal(
+        actor=actor,
+        action=Action.VM_SENDKEY,
+        client=client,
+        ref=ref,
+        signal="sendkey",
+        data=keys,
+        before=before,
+    )

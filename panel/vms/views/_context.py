@@ -1,0 +1,170 @@
+"""Template context and fragments of the VM page, shared by the page and the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from panel.audit.selectors import entries_for_target
+from panel.bigv import BigVError, Definitions, VirtualMachine
+from panel.vms import forms
+from panel.vms.refs import VmRef
+
+from ._support import ActionRunner, definitions, hx_retarget
+
+PANEL = "vms/_panel.html#panel"
+HISTORY = "vms/_history.html#history"
+HISTORY_LIMIT = 50
+
+_VM_ACTIONS = (
+    "detail",
+    "panel",
+    "start",
+    "stop",
+    "reboot",
+    "powerdown",
+    "reset",
+    "sendkey",
+    "rename",
+    "cdrom",
+    "keymap",
+    "hardware_profile_lock",
+    "autoreboot",
+    "delete",
+    "undelete",
+    "purge",
+)
+
+
+def action_urls(ref: VmRef) -> dict[str, str]:
+    kwargs = ref.url_kwargs()
+    return {name: reverse(f"vms:{name}", kwargs=kwargs) for name in _VM_ACTIONS}
+
+
+def shown_ref(ref: VmRef, vm: VirtualMachine) -> VmRef:
+    """Links and forms name the VM as BigV does now (a URL may have used its id), unless
+    that name could not be a URL segment: the API's data is shown, never trusted for shape."""
+    name = vm.name if forms.dns_label_errors(vm.name) is None else ref.vm
+    return VmRef(account=ref.account, group=ref.group, vm=name, vm_id=vm.id)
+
+
+def safe_definitions() -> Definitions:
+    """For drawing forms after an action has already succeeded: a definitions outage must
+    not turn a done action into an error page (the next submit validates for real)."""
+    try:
+        return definitions()
+    except BigVError:
+        return Definitions()
+
+
+def panel_forms(ref: VmRef, vm: VirtualMachine | None, defs: Definitions) -> dict[str, Any]:
+    """The unbound forms of the panel, showing the VM's current values."""
+    context: dict[str, Any] = {
+        "purge_form": forms.PurgeForm(vm_name=ref.vm),
+    }
+    if vm is None:
+        return context
+    context.update(
+        rename_form=forms.RenameForm(current=vm.name),
+        cdrom_form=forms.CdromForm(initial={"shown_cdrom_url": vm.cdrom_url or ""}),
+        keymap_form=forms.KeymapForm(
+            definitions=defs,
+            initial={"keymap": vm.keymap or forms.KeymapForm.NONE, "shown_keymap": vm.keymap},
+        ),
+        sendkey_form=forms.SendkeyForm(definitions=defs, initial={"shown_power_on": True}),
+    )
+    return context
+
+
+def disc_context(vm: VirtualMachine, defs: Definitions) -> dict[str, Any]:
+    return {
+        "disc_form": forms.DiscCreateForm(definitions=defs),
+        "disc_labels": [disc.label for disc in vm.discs],
+    }
+
+
+def history(vm_id: int | None) -> list[Any]:
+    if vm_id is None:
+        return []
+    return list(entries_for_target("vm", str(vm_id), limit=HISTORY_LIMIT))
+
+
+def history_oob(request: HttpRequest, ref: VmRef) -> str:
+    """The history again, as an out-of-band swap, so the entry just written appears."""
+    context = {"entries": history(ref.vm_id), "oob": True}
+    return render_to_string(HISTORY, context, request=request)
+
+
+def page_context(ref: VmRef, vm: VirtualMachine, defs: Definitions) -> dict[str, Any]:
+    ref = shown_ref(ref, vm)
+    return {
+        "ref": ref,
+        "vm": vm,
+        "urls": action_urls(ref),
+        **panel_forms(ref, vm, defs),
+        **disc_context(vm, defs),
+        "entries": history(vm.id),
+    }
+
+
+def render_panel(
+    request: HttpRequest,
+    ref: VmRef,
+    vm: VirtualMachine,
+    *,
+    message: str = "",
+    refresh: bool = False,
+    with_history: bool = True,
+) -> HttpResponse:
+    """#vm-panel drawn from the VM the API just returned (a PUT answers with the VM)."""
+    ref = shown_ref(ref, vm)
+    context = {
+        "ref": ref,
+        "vm": vm,
+        "urls": action_urls(ref),
+        "message": message,
+        "refresh": refresh,
+        **panel_forms(ref, vm, safe_definitions()),
+    }
+    response = render(request, PANEL, context)
+    if with_history:
+        response.content += history_oob(request, ref).encode()
+    return response
+
+
+def render_message(
+    request: HttpRequest, ref: VmRef, message: str, *, refresh: bool = False
+) -> HttpResponse:
+    """Only the panel's message slot: for a signal, whose answer carries no VM state."""
+    context = {"ref": ref, "urls": action_urls(ref), "message": message, "refresh": refresh}
+    response = render(request, "vms/_panel.html#message", context)
+    response.content += history_oob(request, ref).encode()
+    return hx_retarget(response, "vm-message", swap="innerHTML")
+
+
+def form_action(
+    request: HttpRequest,
+    ref: VmRef,
+    form: Any,
+    name: str,
+    form_id: str,
+    title: str,
+    *,
+    template: str = "vms/_panel.html",
+    **extra: Any,
+) -> ActionRunner:
+    """An action whose form is the partial ``name`` of ``template``, in context as ``name``."""
+    return ActionRunner(
+        request=request,
+        ref=ref,
+        form=form,
+        form_template=f"{template}#{name}",
+        form_id=form_id,
+        errors_id=f"{form_id}-errors",
+        title=title,
+        context={name: form, "urls": action_urls(ref), **extra},
+    )

@@ -1,0 +1,114 @@
+"""Delete (soft), undelete and purge (gone for good)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from panel.bigv import BigVClient, VirtualMachine
+from panel.core.actor import Actor
+from panel.core.errors import bigv_errors
+from panel.vms import forms, services
+from panel.vms.services import VmGone
+
+from ._context import (
+    action_urls,
+    form_action,
+    history_oob,
+)
+from ._support import ActionRunner, detail_url, is_htmx, ref_from
+
+_POST = require_http_methods(["GET", "POST"])
+
+
+@_POST
+@bigv_errors
+def delete(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    ref = ref_from(request, account, group, vm)
+    runner = ActionRunner(
+        request=request,
+        ref=ref,
+        form=forms.ConfirmForm(request.POST or None),
+        form_template="",
+        form_id="danger-errors",
+        errors_id="danger-errors",
+        title="Delete VM",
+        confirm=f"Delete {ref.vm}? It is powered off and hidden; it can be undeleted for a while.",
+        danger=True,
+        context={"urls": action_urls(ref)},
+    )
+
+    def perform(actor: Actor, client: BigVClient) -> VmGone:
+        return services.vm_delete(actor=actor, client=client, ref=ref)
+
+    def succeeded(result: VmGone) -> HttpResponse:
+        message = f"Deleted {ref.vm}. It can be undeleted for a while, or purged."
+        if not is_htmx(request):
+            return runner.done(message, url=detail_url(ref, deleted=True))
+        context = {
+            "ref": ref,
+            "urls": action_urls(ref),
+            "message": message,
+            "purge_form": forms.PurgeForm(vm_name=ref.vm),
+        }
+        response = render(request, "vms/_panel.html#gone", context)
+        response.content += render_to_string("vms/_discs.html#discs_locked").encode()
+        response.content += history_oob(request, ref).encode()
+        return response
+
+    return runner.run(perform, succeeded)
+
+
+@_POST
+@bigv_errors
+def undelete(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    ref = ref_from(request, account, group, vm)
+    runner = ActionRunner(
+        request=request,
+        ref=ref,
+        form=forms.ConfirmForm(request.POST or None),
+        form_template="",
+        form_id="danger-errors",
+        errors_id="danger-errors",
+        title="Undelete VM",
+        context={"urls": action_urls(ref)},
+    )
+
+    def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
+        return services.vm_undelete(actor=actor, client=client, ref=ref)
+
+    def succeeded(result: VirtualMachine) -> HttpResponse:
+        # The PUT answers with the VM but without its discs and interfaces, and every
+        # section of the page changes (actions come back): load the page again rather than
+        # draw sections from a state the panel did not read.
+        messages.success(request, f"Undeleted {result.name}. It stays off until you start it.")
+        url = detail_url(ref.renamed(result.name))
+        return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+
+    return runner.run(perform, succeeded)
+
+
+@_POST
+@bigv_errors
+def purge(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    ref = ref_from(request, account, group, vm)
+    form = forms.PurgeForm(request.POST or None, vm_name=ref.vm)
+    runner = form_action(request, ref, form, "purge_form", "purge-form", f"Purge {ref.vm}")
+
+    def perform(actor: Actor, client: BigVClient) -> VmGone:
+        return services.vm_purge(
+            actor=actor, client=client, ref=ref, confirm_name=form.cleaned_data["confirm_name"]
+        )
+
+    def succeeded(result: VmGone) -> HttpResponse:
+        # Nothing is left to show: back to the group, where the VM no longer appears.
+        messages.success(request, f"Purged {ref.vm}. Its name can be used again.")
+        url = reverse("accounts:group", kwargs={"account": ref.account, "group": ref.group})
+        return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+
+    return runner.run(perform, succeeded)

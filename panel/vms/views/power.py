@@ -1,0 +1,110 @@
+"""Power actions and key presses: one POST, one API call, the panel (or its message) back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from panel.bigv import BigVClient, VirtualMachine
+from panel.core.actor import Actor
+from panel.core.errors import bigv_errors
+from panel.vms import forms, services
+from panel.vms.services import SignalSent
+
+from ._context import action_urls, form_action, render_message, render_panel
+from ._support import ActionRunner, definitions, is_htmx, ref_from
+
+
+@dataclass(frozen=True)
+class PowerAction:
+    service: Callable[..., VirtualMachine | SignalSent]
+    title: str
+    done: str  # "{name}" is the VM's name
+    confirm: str = ""
+    # The VM's power is still changing after the call: read it again shortly.
+    refresh: bool = False
+
+
+POWER_ACTIONS: dict[str, PowerAction] = {
+    "start": PowerAction(services.vm_power_on, "Start", "Started {name}."),
+    "stop": PowerAction(
+        services.vm_power_off,
+        "Stop (hard)",
+        "Stopped {name}.",
+        confirm="Stop {name} now? This is like pulling the power plug: unsaved data may be lost.",
+    ),
+    "reboot": PowerAction(
+        services.vm_reboot, "Reboot", "Rebooting {name}: BigV powers it back on.", refresh=True
+    ),
+    "powerdown": PowerAction(
+        services.vm_acpi_powerdown,
+        "Shut down (ACPI)",
+        "Sent the shutdown signal to {name}; its operating system decides when to power off.",
+        refresh=True,
+    ),
+    "reset": PowerAction(
+        services.vm_reset,
+        "Reset",
+        "Reset {name}.",
+        confirm="Reset {name} now? It restarts instantly without shutting down.",
+        refresh=True,
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@bigv_errors
+def power(request: HttpRequest, account: str, group: str, vm: str, action: str) -> HttpResponse:
+    spec = POWER_ACTIONS[action]
+    ref = ref_from(request, account, group, vm)
+    form = forms.PowerForm(request.POST or None)
+    runner = ActionRunner(
+        request=request,
+        ref=ref,
+        form=form,
+        form_template="",
+        form_id="power-errors",
+        errors_id="power-errors",
+        title=spec.title,
+        confirm=spec.confirm.format(name=ref.vm),
+        danger=bool(spec.confirm),
+        context={"urls": action_urls(ref)},
+    )
+
+    def perform(actor: Actor, client: BigVClient) -> VirtualMachine | SignalSent:
+        return spec.service(actor=actor, client=client, ref=ref, before=form.shown())
+
+    def succeeded(result: VirtualMachine | SignalSent) -> HttpResponse:
+        name = result.name if isinstance(result, VirtualMachine) else ref.vm
+        message = spec.done.format(name=name)
+        if not is_htmx(request):
+            return runner.done(message)
+        if isinstance(result, VirtualMachine):
+            return render_panel(request, ref, result, message=message, refresh=spec.refresh)
+        return render_message(request, ref, message, refresh=spec.refresh)
+
+    return runner.run(perform, succeeded)
+
+
+@require_http_methods(["GET", "POST"])
+@bigv_errors
+def sendkey(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    ref = ref_from(request, account, group, vm)
+    form = forms.SendkeyForm(request.POST or None, definitions=definitions())
+    runner = form_action(request, ref, form, "sendkey_form", "sendkey-form", "Send keys")
+
+    def perform(actor: Actor, client: BigVClient) -> SignalSent:
+        return services.vm_sendkey(
+            actor=actor, client=client, ref=ref, keys=form.combination(), before=form.shown()
+        )
+
+    def succeeded(result: SignalSent) -> HttpResponse:
+        message = f"Sent {result.data} to {ref.vm}."
+        if not is_htmx(request):
+            return runner.done(message)
+        return render_message(request, ref, message)
+
+    return runner.run(perform, succeeded)

@@ -1,0 +1,151 @@
+"""Settings that BigV accepts at any time: name, CD-ROM, keymap, lock and autoreboot."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from panel.bigv import BigVClient, VirtualMachine
+from panel.core.actor import Actor
+from panel.core.errors import bigv_errors
+from panel.vms import forms, services
+from panel.vms.refs import VmRef
+
+from ._context import action_urls, form_action, render_panel
+from ._support import ActionRunner, definitions, detail_url, is_htmx, ref_from
+
+_POST = require_http_methods(["GET", "POST"])
+
+
+@_POST
+@bigv_errors
+def rename(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    ref = ref_from(request, account, group, vm)
+    form = forms.RenameForm(request.POST or None, current=ref.vm)
+    runner = form_action(request, ref, form, "rename_form", "rename-form", "Rename")
+
+    def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
+        return services.vm_rename(
+            actor=actor, client=client, ref=ref, name=form.cleaned_data["name"]
+        )
+
+    def succeeded(result: VirtualMachine) -> HttpResponse:
+        # The name is in the URL, the title, the hostname and every form's address: load
+        # the page at its new address instead of patching all of them.
+        messages.success(request, f"Renamed {ref.vm} to {result.name}.")
+        url = detail_url(ref.renamed(result.name))
+        return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+
+    return runner.run(perform, succeeded)
+
+
+@_POST
+@bigv_errors
+def cdrom(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    ref = ref_from(request, account, group, vm)
+    form = forms.CdromForm(request.POST or None)
+    runner = form_action(request, ref, form, "cdrom_form", "cdrom-form", "CD-ROM")
+    runner.field_map = {"cdrom_url": "url"}
+
+    def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
+        return services.vm_set_cdrom(
+            actor=actor, client=client, ref=ref, url=form.new_url(), before=form.shown()
+        )
+
+    def succeeded(result: VirtualMachine) -> HttpResponse:
+        if result.cdrom_url:
+            message = f"Inserted the ISO into {result.name}'s CD-ROM drive."
+        else:
+            message = f"Ejected the CD-ROM of {result.name}."
+        return _panel_or_redirect(runner, result, message)
+
+    return runner.run(perform, succeeded)
+
+
+@_POST
+@bigv_errors
+def keymap(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    ref = ref_from(request, account, group, vm)
+    form = forms.KeymapForm(request.POST or None, definitions=definitions())
+    runner = form_action(request, ref, form, "keymap_form", "keymap-form", "Keymap")
+
+    def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
+        return services.vm_set_keymap(
+            actor=actor, client=client, ref=ref, keymap=form.new_keymap(), before=form.shown()
+        )
+
+    def succeeded(result: VirtualMachine) -> HttpResponse:
+        shown = result.keymap or "none (the default)"
+        return _panel_or_redirect(runner, result, f"Keymap of {result.name} is now {shown}.")
+
+    return runner.run(perform, succeeded)
+
+
+@_POST
+@bigv_errors
+def hardware_profile_lock(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    ref = ref_from(request, account, group, vm)
+    form = forms.FlagForm(request.POST or None, attribute="hardware_profile_locked")
+    runner = _toggle_action(request, ref, form, "Hardware profile lock")
+
+    def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
+        return services.vm_set_hardware_profile_lock(
+            actor=actor,
+            client=client,
+            ref=ref,
+            locked=form.cleaned_data["value"],
+            before=form.shown(),
+        )
+
+    def succeeded(result: VirtualMachine) -> HttpResponse:
+        state = "locked" if result.hardware_profile_locked else "unlocked"
+        return _panel_or_redirect(runner, result, f"Hardware profile of {result.name} {state}.")
+
+    return runner.run(perform, succeeded)
+
+
+@_POST
+@bigv_errors
+def autoreboot(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    ref = ref_from(request, account, group, vm)
+    form = forms.FlagForm(request.POST or None, attribute="autoreboot_on")
+    runner = _toggle_action(request, ref, form, "Auto-reboot")
+
+    def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
+        return services.vm_set_autoreboot(
+            actor=actor,
+            client=client,
+            ref=ref,
+            enabled=form.cleaned_data["value"],
+            before=form.shown(),
+        )
+
+    def succeeded(result: VirtualMachine) -> HttpResponse:
+        state = "on" if result.autoreboot_on else "off"
+        return _panel_or_redirect(runner, result, f"Auto-reboot of {result.name} is {state}.")
+
+    return runner.run(perform, succeeded)
+
+
+def _toggle_action(
+    request: HttpRequest, ref: VmRef, form: forms.FlagForm, title: str
+) -> ActionRunner:
+    return ActionRunner(
+        request=request,
+        ref=ref,
+        form=form,
+        form_template="",  # buttons only: errors go to the group's slot
+        form_id="settings-errors",
+        errors_id="settings-errors",
+        title=title,
+        context={"urls": action_urls(ref)},
+    )
+
+
+def _panel_or_redirect(runner: ActionRunner, vm: VirtualMachine, message: str) -> HttpResponse:
+    if not is_htmx(runner.request):
+        return runner.done(message)
+    return render_panel(runner.request, runner.ref, vm, message=message)
