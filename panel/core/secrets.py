@@ -35,7 +35,9 @@ def dev_secret(name: str, var_dir: Path, *, production: bool, fernet: bool = Fal
         stored = json.loads(path.read_text())
     if name not in stored:
         raw = secrets.token_bytes(32)
-        stored[name] = base64.urlsafe_b64encode(raw).decode() if fernet else secrets.token_urlsafe(48)
+        stored[name] = (
+            base64.urlsafe_b64encode(raw).decode() if fernet else secrets.token_urlsafe(48)
+        )
         var_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(stored, indent=2))

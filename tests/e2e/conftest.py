@@ -44,7 +44,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (make test installs it as root)")
+        pytest.skip(
+            f"browser tests need Debian's chromium at {CHROMIUM} (make test installs it as root)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

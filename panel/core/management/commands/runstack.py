@@ -58,30 +58,63 @@ class Command(BaseCommand):
 
         try:
             if embedded:
-                sim = stack.spawn("simulator", [
-                    python(), "-m", "panel.simulator", "--port", str(sim_port),
-                    "--state", str(var_dir / "simulator-state.json"),
-                    "--speed", str(options["sim_speed"]),
-                ])
+                sim = stack.spawn(
+                    "simulator",
+                    [
+                        python(),
+                        "-m",
+                        "panel.simulator",
+                        "--port",
+                        str(sim_port),
+                        "--state",
+                        str(var_dir / "simulator-state.json"),
+                        "--speed",
+                        str(options["sim_speed"]),
+                    ],
+                )
                 wait_for_http(f"http://127.0.0.1:{sim_port}/definitions", process=sim.process)
             call_command("migrate", interactive=False, verbosity=0)
             subprocess.run(manage("seed_demo"), env=stack.env, check=True)  # noqa: S603
-            stack.spawn("worker", [
-                python(), "-m", "celery", "-A", "panel", "worker", "--loglevel", "INFO",
-                "--concurrency", "2",
-            ])
-            web = stack.spawn("web", [
-                python(), "-m", "uvicorn", "panel.asgi:application",
-                "--host", options["host"], "--port", str(options["port"]), "--lifespan", "off",
-            ])
+            stack.spawn(
+                "worker",
+                [
+                    python(),
+                    "-m",
+                    "celery",
+                    "-A",
+                    "panel",
+                    "worker",
+                    "--loglevel",
+                    "INFO",
+                    "--concurrency",
+                    "2",
+                ],
+            )
+            web = stack.spawn(
+                "web",
+                [
+                    python(),
+                    "-m",
+                    "uvicorn",
+                    "panel.asgi:application",
+                    "--host",
+                    options["host"],
+                    "--port",
+                    str(options["port"]),
+                    "--lifespan",
+                    "off",
+                ],
+            )
             wait_for_http(f"http://{options['host']}:{options['port']}/login/", process=web.process)
         except (RuntimeError, subprocess.CalledProcessError) as error:
             stack.shutdown()
             raise CommandError(str(error)) from error
 
-        self.stdout.write(self.style.SUCCESS(
-            f"\nBigV Panel is running at http://{options['host']}:{options['port']}/"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nBigV Panel is running at http://{options['host']}:{options['port']}/"
+            )
+        )
         if embedded:
             self.stdout.write(
                 f"BigV simulator: http://127.0.0.1:{sim_port} (auth at /auth, control at /_sim)\n"
