@@ -1,0 +1,296 @@
+"""The engine: claim the row, run steps until one waits or the operation ends, compensate.
+
+One task run = one claim. Within it, steps run back to back; a step that must wait hands
+the lease to a task enqueued with a countdown (never a sleep). A failed step switches the
+operation to ``compensating`` and appends the undo plan (compensation.py); a failed undo
+ends in ``needs_attention`` with the VM's exact state. Every status/step change is
+persisted (fenced by the lease), audited with the operation id and step, and published
+after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from panel.audit import Action, Outcome, record
+from panel.bigv import ApiError, BigVClient, BigVError, ServerError, TransportError, Unavailable
+from panel.core.bigv import NotConnected, client_for
+from panel.credentials.crypto import CredentialError
+from panel.operations import claims, conf, dispatch, notify
+from panel.operations.compensation import attention_now, mark_undone, undo_steps
+from panel.operations.models import Operation
+from panel.operations.plans import original_state
+from panel.operations.status import FINISH_OUTCOMES, OperationKind, OperationStatus, StepStatus
+from panel.operations.steps import STEPS, StepContext, StepFailed, Wait, actor_of, vm_target
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (ServerError, Unavailable, TransportError)  # retried by the step, then failed
+
+
+def run(operation_id: str, *, task_id: str) -> None:
+    """Drive one operation as far as it goes now. Makes no API call unless it wins the claim."""
+    lease = claims.claim(operation_id, task_id)
+    if lease is None:
+        status = Operation.objects.filter(pk=operation_id).values_list("status", flat=True)
+        if status.first() in OperationStatus.ACTIVE:
+            logger.warning("operation %s: claim refused (held by another run)", operation_id)
+        return
+    op = Operation.objects.select_related("actor").get(pk=operation_id)
+    try:
+        Runner(op, lease).drive()
+    except claims.Fenced as error:
+        logger.warning("operation %s: %s; stopped before any further API call", op.pk, error)
+
+
+def _now_iso() -> str:
+    return timezone.now().isoformat()
+
+
+class Runner:
+    def __init__(self, op: Operation, lease: claims.Lease) -> None:
+        self.op = op
+        self.lease = lease
+        self.takeover = lease.takeover
+
+    # --- bookkeeping ----------------------------------------------------------------------
+
+    def _audit(self, action: Action, outcome: Outcome, **kwargs: Any) -> None:
+        record(
+            actor=actor_of(self.op),
+            action=action,
+            outcome=outcome,
+            target=vm_target(self.op),
+            operation_id=str(self.op.pk),
+            **kwargs,
+        )
+
+    def _save(self, *fields: str) -> None:
+        claims.persist(self.lease, self.op, *fields)
+
+    # --- the loop -------------------------------------------------------------------------
+
+    def drive(self) -> None:
+        try:
+            client = client_for(self.op.actor)
+        except (NotConnected, CredentialError) as error:
+            message = f"{self.op.actor_username}'s BigV credential cannot be used: {error}"
+            self._fail(message, client=None)
+            return
+        with client:
+            if self.op.status == OperationStatus.PENDING and not self._start(client):
+                return
+            self._loop(client)
+
+    def _start(self, client: BigVClient) -> bool:
+        """pending → running, re-reading the original state right before the first write."""
+        op = self.op
+        if op.kind != OperationKind.CREATE and op.vm_id is not None:
+            try:
+                vm = client.vm_by_id(op.vm_id, include_deleted=True)
+            except BigVError as error:
+                self._finish(OperationStatus.FAILED, error=f"Could not read {op.vm_name}: {error}")
+                return False
+            now = original_state(vm, account=op.account, group=op.group)
+            # The plan's power steps were decided from these; a VM that changed meanwhile
+            # would end in the wrong state, so do nothing and let the user look again.
+            changed = [k for k in ("power_on", "group_id") if now[k] != op.original.get(k)]
+            if vm.deleted or changed:
+                why = "has been deleted" if vm.deleted else "changed since the plan was made"
+                self._finish(OperationStatus.FAILED, error=f"{op.vm_name} {why}; nothing was done.")
+                return False
+            op.original = now
+        op.status, op.started_at = OperationStatus.RUNNING, timezone.now()
+        self._save("status", "started_at", "original")
+        notify.changed(op)
+        return True
+
+    def _loop(self, client: BigVClient) -> None:
+        op = self.op
+        while not op.is_terminal:
+            if op.status == OperationStatus.RUNNING and self._cancel_requested():
+                self._interrupt_current()
+                self._begin_undo("cancelled", f"Cancelled at: {self._step_label()}.", client)
+                continue
+            if op.step_index >= len(op.plan):
+                return self._complete()
+            if (wait := self._run_step(client)) is not None:
+                return self._wait(wait)
+
+    def _cancel_requested(self) -> bool:
+        flag = Operation.objects.filter(pk=self.op.pk).values_list("cancel_requested", flat=True)
+        return bool(flag.first())
+
+    def _interrupt_current(self) -> None:
+        """Close the step a cancel caught mid-way (e.g. during a wait)."""
+        entry = next((e for e in self.op.step_log if e.get("index") == self.op.step_index), None)
+        if entry is None or entry.get("status") != StepStatus.RUNNING:
+            return
+        entry.update(status=StepStatus.FAILED.value, finished_at=_now_iso(), detail="cancelled")
+        with transaction.atomic():
+            self._save("step_log")
+            self._audit(Action.OPERATION_STEP, Outcome.CANCELLED, step=entry["step"])
+
+    def _step_label(self) -> str:
+        op = self.op
+        if 0 <= op.step_index < len(op.plan):
+            return str(op.plan[op.step_index].get("label", ""))
+        return "the end"
+
+    # --- one step ------------------------------------------------------------------------
+
+    def _entry(self, index: int, step: dict[str, Any]) -> dict[str, Any]:
+        for entry in self.op.step_log:
+            if entry.get("index") == index:
+                if self.takeover and entry.get("status") == StepStatus.RUNNING:
+                    self.takeover = False  # say it once per takeover
+                    self._audit(Action.OPERATION_STEP, Outcome.STARTED, step=step["name"],
+                                params={"label": step["label"], "resumed": True})  # fmt: skip
+                return entry
+        entry = {
+            "index": index,
+            "step": step["name"],
+            "label": step["label"],
+            "status": StepStatus.RUNNING.value,
+            "started_at": _now_iso(),
+            "finished_at": None,
+            "detail": "",
+            "state": {},
+        }
+        self.op.step_log.append(entry)
+        with transaction.atomic():
+            self._save("step_log")
+            self._audit(Action.OPERATION_STEP, Outcome.STARTED, step=step["name"],
+                        params={"label": step["label"]})  # fmt: skip
+        notify.changed(self.op)
+        return entry
+
+    def _run_step(self, client: BigVClient) -> Wait | None:
+        op = self.op
+        index = op.step_index
+        step = op.plan[index]
+        entry = self._entry(index, step)
+        ctx = StepContext(op=op, lease=self.lease, client=client, args=step.get("args", {}),
+                          entry=entry)  # fmt: skip
+        try:
+            result = STEPS[step["name"]](ctx)
+        except claims.Fenced:
+            raise
+        except StepFailed as error:
+            self._step_failed(entry, error.message, client, status=error.status)
+            return None
+        except TRANSIENT as error:
+            attempts = int(entry.get("attempts", 0)) + 1
+            entry["attempts"] = attempts
+            if attempts <= conf.step_retries():
+                entry["detail"] = f"retry {attempts}/{conf.step_retries()} after: {error}"
+                self._save("step_log")
+                notify.changed(op)
+                return Wait(conf.retry_seconds() * attempts)
+            status = error.status if isinstance(error, ApiError) else None
+            self._step_failed(entry, f"BigV kept failing: {error}", client, status=status)
+            return None
+        except ApiError as error:
+            message = f"BigV refused: {error}"
+            self._step_failed(entry, message, client, status=error.status)
+            return None
+        except Exception as error:  # a bug or an unusable secret: fail, never loop forever
+            logger.exception("operation %s: step %s crashed", op.pk, step["name"])
+            self._step_failed(entry, f"{type(error).__name__}: {error}", client)
+            return None
+        if isinstance(result, Wait):
+            entry["detail"] = result.note
+            self._save("step_log")
+            notify.changed(op)
+            return result
+        entry.update(
+            status=(StepStatus.SKIPPED if result.skipped else StepStatus.DONE).value,
+            finished_at=_now_iso(),
+            detail=result.note,
+        )
+        op.step_index = index + 1
+        outcome = Outcome.COMPENSATED if step.get("undo") else Outcome.SUCCEEDED
+        with transaction.atomic():
+            self._save("step_log", "step_index")
+            self._audit(Action.OPERATION_STEP, outcome, step=step["name"],
+                        params={"label": step["label"], "detail": result.note})  # fmt: skip
+        notify.changed(op)
+        return None
+
+    def _step_failed(
+        self, entry: dict[str, Any], message: str, client: BigVClient | None, *,
+        status: int | None = None,
+    ) -> None:  # fmt: skip
+        entry.update(status=StepStatus.FAILED.value, finished_at=_now_iso(), detail=message)
+        refused = status is not None and 400 <= status < 500
+        with transaction.atomic():
+            self._save("step_log")
+            self._audit(Action.OPERATION_STEP, Outcome.REFUSED if refused else Outcome.FAILED,
+                        step=entry["step"], api_status=status, api_error=message)  # fmt: skip
+        notify.changed(self.op)
+        self._fail(message, client)
+
+    # --- endings ----------------------------------------------------------------------------
+
+    def _fail(self, message: str, client: BigVClient | None) -> None:
+        if self.op.status == OperationStatus.COMPENSATING or (client is None and self.op.touched):
+            self._attention(message, client)
+        else:
+            self._begin_undo("failed", message, client)
+
+    def _begin_undo(self, reason: str, message: str, client: BigVClient | None) -> None:
+        op = self.op
+        op.error = message
+        if not op.touched:  # nothing reached BigV: nothing to put back
+            ending = OperationStatus.CANCELLED if reason == "cancelled" else OperationStatus.FAILED
+            self._finish(ending)
+            return
+        op.compensation_start = len(op.plan)
+        op.plan = [*op.plan, *undo_steps(op)]
+        op.step_index, op.status, op.undo_reason = op.compensation_start, "compensating", reason
+        with transaction.atomic():
+            self._save("error", "compensation_start", "plan", "step_index", "status",
+                       "undo_reason")  # fmt: skip
+            self._audit(Action.OPERATION_STEP, Outcome.STARTED, step="compensate",
+                        params={"reason": reason}, api_error=message)  # fmt: skip
+        notify.changed(op)
+
+    def _complete(self) -> None:
+        op = self.op
+        if op.status == OperationStatus.RUNNING:
+            self._finish(OperationStatus.SUCCEEDED)
+            return
+        mark_undone(op)
+        cancelled = op.undo_reason == "cancelled"
+        self._finish(OperationStatus.CANCELLED if cancelled else OperationStatus.ROLLED_BACK)
+
+    def _attention(self, message: str, client: BigVClient | None) -> None:
+        self.op.attention = attention_now(self.op, client, message)
+        self._finish(OperationStatus.NEEDS_ATTENTION)
+
+    def _finish(self, status: str, *, error: str | None = None) -> None:
+        op = self.op
+        if error is not None:
+            op.error = error
+        op.status, op.finished_at, op.secret_params = status, timezone.now(), ""
+        with transaction.atomic():
+            claims.release(self.lease, op, "status", "finished_at", "secret_params", "error",
+                           "attention", "step_log", "plan", "step_index")  # fmt: skip
+            params = {"status": status, "summary": op.summary}
+            outcome = Outcome(FINISH_OUTCOMES[status])
+            detail = op.attention or op.error
+            self._audit(Action.OPERATION_FINISH, outcome, params=params, api_error=detail)
+        notify.changed(op)
+        if op.batch_id is not None:
+            from panel.operations.batches import fill  # (batches imports services)
+
+            fill(op.batch_id)
+
+    def _wait(self, wait: Wait) -> None:
+        task_id = claims.new_task_id()
+        claims.hand_over(self.lease, self.op, task_id=task_id, after=wait.seconds)
+        dispatch.send(self.op.pk, task_id=task_id, countdown=wait.seconds)

@@ -1,0 +1,116 @@
+"""Reads for the operations pages: the panel's own rows (read-only queries), and the two
+BigV reads the operation forms need.
+
+The operations are the panel's own rows, so these return model instances (and a page of
+them); the BigV state they describe is never copied here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from panel.bigv import BigVClient, VirtualMachine
+from panel.operations.models import Batch, Operation
+from panel.operations.status import BatchStatus, OperationStatus
+from panel.vms.refs import VmRef
+
+PAGE_SIZE = 25
+RUNNING_NOW_LIMIT = 10
+# The VM page keeps showing a finished operation for a while, so whoever started it sees
+# how it ended after coming back to the page.
+RECENT_ON_VM_PAGE = dt.timedelta(minutes=15)
+
+ACTIVE = "active"
+FINISHED = "finished"
+
+
+@dataclass(frozen=True, slots=True)
+class OperationFilters:
+    user: str = ""  # actor username, exact (case-insensitive)
+    vm: str = ""  # part of the VM name
+    status: str = ""  # "", "active", "finished", or one OperationStatus value
+
+
+def operations(filters: OperationFilters) -> QuerySet[Operation]:
+    rows = Operation.objects.all()
+    if filters.user:
+        rows = rows.filter(actor_username__iexact=filters.user)
+    if filters.vm:
+        rows = rows.filter(vm_name__icontains=filters.vm)
+    if filters.status == ACTIVE:
+        rows = rows.filter(status__in=OperationStatus.ACTIVE)
+    elif filters.status == FINISHED:
+        rows = rows.filter(status__in=OperationStatus.TERMINAL)
+    elif filters.status:
+        rows = rows.filter(status=filters.status)
+    return rows.order_by("-created_at", "-id")
+
+
+def operation_page(filters: OperationFilters, page: int | str | None = 1) -> Page[Operation]:
+    """Newest first; an out-of-range or junk page number gives the nearest page."""
+    return Paginator(operations(filters), PAGE_SIZE).get_page(page)
+
+
+def actor_usernames() -> list[str]:
+    """Everyone who ever started an operation: the choices of the "user" filter."""
+    names = Operation.objects.order_by().values_list("actor_username", flat=True).distinct()
+    return sorted(set(names), key=str.casefold)
+
+
+def operation(operation_id: uuid.UUID | str) -> Operation | None:
+    return Operation.objects.select_related("batch").filter(pk=operation_id).first()
+
+
+def active_operations(limit: int = RUNNING_NOW_LIMIT) -> tuple[int, list[Operation]]:
+    """The team-wide "running now": how many, and the newest ``limit`` of them."""
+    rows = Operation.objects.filter(status__in=OperationStatus.ACTIVE).order_by("-created_at")
+    return rows.count(), list(rows[:limit])
+
+
+def operation_for_vm(vm_id: int | None) -> Operation | None:
+    """The VM's active operation, else its latest one if it ended a short while ago."""
+    if vm_id is None:
+        return None
+    rows = Operation.objects.filter(target_key=f"vm:{vm_id}")
+    active = rows.filter(status__in=OperationStatus.ACTIVE).order_by("-created_at").first()
+    if active is not None:
+        return active
+    since = timezone.now() - RECENT_ON_VM_PAGE
+    return (
+        rows.filter(status__in=OperationStatus.TERMINAL)
+        .filter(Q(finished_at__gte=since) | Q(finished_at__isnull=True, updated_at__gte=since))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def batch(batch_id: uuid.UUID | str) -> Batch | None:
+    return Batch.objects.filter(pk=batch_id).first()
+
+
+def batch_operations(batch: Batch) -> list[Operation]:
+    return list(Operation.objects.filter(batch=batch).order_by("account", "group", "vm_name"))
+
+
+def batch_is_final(batch: Batch, operations: list[Operation]) -> bool:
+    """Nothing more will change: the batch is closed and none of its operations is active."""
+    return batch.status != BatchStatus.RUNNING and all(op.is_terminal for op in operations)
+
+
+# --- BigV reads the operation forms need (one API call each) ------------------------------
+
+
+def vm_now(*, client: BigVClient, ref: VmRef) -> VirtualMachine:
+    """The VM as it is now (the spec form starts from its current values)."""
+    return client.vm(ref.account, ref.group, ref.vm)
+
+
+def group_names(*, client: BigVClient, account: str) -> list[str]:
+    """The account's groups by name (the move and create forms' choices)."""
+    return sorted((group.name for group in client.groups(account)), key=str.casefold)

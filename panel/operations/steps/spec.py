@@ -1,0 +1,36 @@
+"""Apply a spec (cores, memory, hardware profile, its lock) as absolute values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from panel.audit import Action
+from panel.operations.describe import spec_change_text
+
+from .base import Done, StepContext, StepFailed, StepResult
+
+
+def apply_spec(ctx: StepContext) -> StepResult:
+    """PUT only the fields that differ; a resumed step whose PUT already landed does nothing.
+
+    On a running VM the brain refuses decreases and profile changes (docs/bigv-contract.md
+    running-VM rule) — the plan powers it off first; a refusal fails the step.
+    """
+    wanted: dict[str, Any] = dict(ctx.args.get("spec", {}))
+    vm = ctx.read()
+    before = {k: getattr(vm, k) for k in wanted}
+    changes = {k: v for k, v in wanted.items() if before[k] != v}
+    if not changes:
+        return Done("already so", skipped=not ctx.acted)
+    account, group, seg = ctx.path(vm)
+    vm = ctx.write(
+        Action.VM_UPDATE,
+        "set " + ", ".join(sorted(changes)),
+        lambda: ctx.client.vm_update(account, group, seg, **changes),
+        params=changes,
+        before={k: before[k] for k in changes},
+    )
+    wrong = {k: getattr(vm, k) for k, v in changes.items() if getattr(vm, k) != v}
+    if wrong:
+        raise StepFailed(f"BigV accepted the change but reports {wrong}.")
+    return Done(spec_change_text(before, changes))

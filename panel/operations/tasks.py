@@ -1,0 +1,32 @@
+"""Celery tasks: thin, ids only (design.md §3) — never tokens, secrets or objects.
+
+``acks_late`` + ``reject_on_worker_lost``: a task whose worker dies goes back to the queue;
+the claim protocol (claims.py) makes a redelivered or duplicated copy harmless.
+
+Bound to the panel's app explicitly (not ``shared_task``): a shared task resolves Celery's
+*current* app, which is thread-local — in a web server's worker thread that is Celery's
+unconfigured fallback app, and the message would never reach Redis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from panel.celery import app
+from panel.operations import engine, reconciler
+
+
+@app.task(
+    bind=True,
+    name="panel.operations.run_operation",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def run_operation(self: Any, operation_id: str) -> None:
+    engine.run(operation_id, task_id=str(self.request.id or ""))
+
+
+@app.task(name="panel.operations.reconcile_operations", ignore_result=True)
+def reconcile_operations() -> int:
+    return reconciler.reconcile()

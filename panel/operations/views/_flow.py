@@ -1,0 +1,193 @@
+"""The shape every operation form shares: fill in → see the plan → start.
+
+1. GET: the form.
+2. POST ``action=plan``: the form is validated (no API call when it is invalid); the plan is
+   computed from the VM's live state by the engine's ``plan_*`` service and shown with
+   "Start" and "Change". The non-secret values ride along as hidden fields; the secrets
+   (root password, SSH keys, first-boot script) are sealed (forms_confirm), never written
+   back into the page.
+3. POST ``action=start``: the plan is computed again and started only if it is the plan
+   the user read (same digest); if the VM changed meanwhile, the new plan is shown instead.
+   Then ``operation_start`` and a redirect to the operation's page.
+
+Step 3 calls two services (``plan_*`` then ``operation_start``) where views normally call
+one: re-planning from live state is what guarantees that the plan started is the one
+confirmed, and it needs the same client within one request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.forms import BaseForm, BaseFormSet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from panel.bigv import BadRequest, BigVClient, NotFound
+from panel.core.actor import Actor
+from panel.core.bigv import client_for
+from panel.core.errors import NOT_FOUND_MESSAGE, apply_field_errors
+from panel.operations import services
+from panel.operations.forms_confirm import SealExpired, open_secrets, plan_digest, seal_secrets
+from panel.operations.plans import InvalidPlan, NothingToDo, Plan
+
+SECRET_FIELDS = ("root_password", "ssh_public_key", "firstboot_script")
+PAGE = "operations/change.html"
+
+FormFactory = Callable[..., BaseForm]
+FormsetFactory = Callable[..., BaseFormSet]
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def plain_values(data: QueryDict) -> dict[str, Any]:
+    """The posted values minus the secrets and the flow's own fields (for ``initial``)."""
+    skip = {*SECRET_FIELDS, "csrfmiddlewaretoken", "action", "plan_digest", "sealed"}
+    return {key: data.get(key) for key in data if key not in skip}
+
+
+@dataclass
+class Flow:
+    request: HttpRequest
+    title: str
+    make_form: FormFactory  # make_form(data=None, initial=None)
+    plan: Callable[[BigVClient, BaseForm, BaseFormSet | None], Plan]
+    cancel_url: str
+    make_formset: FormsetFactory | None = None  # make_formset(data=None, add_row=False)
+    initial: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    template: str = PAGE
+
+    def run(self) -> HttpResponse:
+        if self.request.method != "POST":
+            return self._form_page(self.make_form(initial=self.initial), self._formset())
+        data = self.request.POST.copy()
+        action = data.get("action", "plan")
+        if action == "edit":
+            form = self.make_form(initial={**self.initial, **plain_values(data)})
+            return self._form_page(form, self._formset(data))
+        if "add_disc" in data and self.make_formset is not None:
+            form = self.make_form(initial={**self.initial, **plain_values(data)})
+            return self._form_page(form, self.make_formset(data, add_row=True))
+        if action == "start":
+            try:
+                for key, value in self._opened(data.get("sealed", "")).items():
+                    data[key] = value
+            except SealExpired:
+                form = self.make_form(initial={**self.initial, **plain_values(data)})
+                notice = "This confirmation has expired. Check the values and show the plan again."
+                return self._form_page(form, self._formset(data), notice=notice)
+        form = self.make_form(data)
+        formset = self._formset(data)
+        if not (form.is_valid() and (formset is None or formset.is_valid())):
+            return self._form_page(form, formset, status=400)
+        return self._plan_and_maybe_start(form, formset, start=action == "start", data=data)
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def _plan_and_maybe_start(
+        self,
+        form: BaseForm,
+        formset: BaseFormSet | None,
+        *,
+        start: bool,
+        data: QueryDict,
+    ) -> HttpResponse:
+        secrets = form.secrets() if hasattr(form, "secrets") else {}
+        with client_for(self.request.user) as client:
+            try:
+                plan = self.plan(client, form, formset)
+            except (NothingToDo, InvalidPlan) as error:
+                form.add_error(None, str(error))
+                return self._form_page(form, formset, status=409)
+            except BadRequest as error:
+                apply_field_errors(form, error)
+                return self._form_page(form, formset, status=400)
+            except NotFound:
+                form.add_error(None, NOT_FOUND_MESSAGE)
+                return self._form_page(form, formset, status=404)
+            digest = plan_digest(plan)
+            if not start or data.get("plan_digest") != digest:
+                return self._confirm_page(form, formset, plan, digest, secrets, changed=start)
+            try:
+                operation = services.operation_start(
+                    actor=Actor.from_request(self.request),
+                    client=client,
+                    ref_or_target=plan.ref,
+                    plan=plan,
+                    secret_params=secrets or None,
+                )
+            except services.Busy as busy:
+                return self._form_page(form, formset, status=409, busy=busy)
+            except InvalidPlan as error:  # PlanOutdated: the VM changed in the last instant
+                form.add_error(None, str(error))
+                return self._form_page(form, formset, status=409)
+        url = reverse("operations:detail", args=[operation.pk])
+        return HttpResponseClientRedirect(url) if is_htmx(self.request) else redirect(url)
+
+    def _opened(self, sealed: str) -> dict[str, str]:
+        return open_secrets(user_id=self._user_id(), sealed=sealed)
+
+    def _user_id(self) -> int:
+        # LoginRequiredMiddleware: only a logged-in user gets here.
+        return int(self.request.user.pk or 0)
+
+    def _formset(self, data: QueryDict | None = None) -> BaseFormSet | None:
+        if self.make_formset is None:
+            return None
+        return self.make_formset(data)
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def _render(self, stage: str, status: int = 200, **extra: Any) -> HttpResponse:
+        context = {
+            "title": self.title,
+            "stage": stage,
+            "cancel_url": self.cancel_url,
+            "secret_fields": SECRET_FIELDS,
+            **self.context,
+            **extra,
+        }
+        name = self.template
+        if is_htmx(self.request) and "add_disc" in self.request.POST:
+            name = f"{self.template}#discs"  # only the disc rows: typed secrets stay as they are
+        return render(self.request, name, context, status=status)
+
+    def _form_page(
+        self,
+        form: BaseForm,
+        formset: BaseFormSet | None,
+        *,
+        status: int = 200,
+        busy: Any = None,
+        notice: str = "",
+    ) -> HttpResponse:
+        return self._render("form", status, form=form, formset=formset, busy=busy, notice=notice)
+
+    def _confirm_page(
+        self,
+        form: BaseForm,
+        formset: BaseFormSet | None,
+        plan: Plan,
+        digest: str,
+        secrets: dict[str, str],
+        *,
+        changed: bool,
+    ) -> HttpResponse:
+        sealed = seal_secrets(user_id=self._user_id(), secrets=secrets)
+        return self._render(
+            "confirm",
+            form=form,
+            formset=formset,
+            plan=plan,
+            plan_digest=digest,
+            sealed=sealed,
+            changed=changed,
+            secret_labels=[str(form.fields[name].label).lower() for name in secrets],
+        )

@@ -1,0 +1,220 @@
+"""A spec change watched live in a real browser: the panel under uvicorn (ASGI, so Server-
+Sent Events stream), a real Celery worker, real Redis and the simulator over HTTP.
+
+pytest-django's live_server is a WSGI server, which cannot stream SSE (the panel refuses
+streams there and polls), so the panel runs here as `make run` runs it: uvicorn in a
+subprocess on a free port, against the test database, with the worker's environment.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from panel.core.stack import wait_for_http
+from tests.credentials.helpers import connect_key, make_user
+
+# The engine's fixtures: a real worker on a queue of its own, with short timings.
+from tests.operations.conftest import (  # noqa: F401  (fixtures, used by name)
+    _operations_timings,
+    _session_worker,
+    celery_queue,
+    worker,
+)
+from tests.operations.helpers import sim_call, vm_id_of
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BASE_DIR = Path(__file__).resolve().parents[2]
+# At speed 2 the ACPI shutdown takes 2 s and a boot 0.5 s: slow enough to watch the steps
+# change, fast enough for a test.
+SIM_SPEED = 2
+
+# Records, in the page itself, every current-step text the live fragment shows, from the
+# first paint on (Playwright injects it before the page's own scripts; CSP does not apply).
+WATCH = """
+window.__steps = [];
+const note = () => {
+  const label = document.querySelector('.op-detail .op-step-label');
+  const text = label && label.textContent.trim();
+  if (text && window.__steps[window.__steps.length - 1] !== text) window.__steps.push(text);
+};
+document.addEventListener('DOMContentLoaded', () => {
+  note();
+  new MutationObserver(note).observe(document.body, {childList: true, subtree: true});
+});
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def panel_url(worker: Any, tmp_path: Path) -> Iterator[str]:  # noqa: F811  (the fixture)
+    """The panel under uvicorn, with the worker's environment (database, Redis, BigV)."""
+    port = _free_port()
+    log = (tmp_path / "uvicorn.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "panel.asgi:application", "--host", "127.0.0.1",
+         "--port", str(port), "--lifespan", "off", "--timeout-graceful-shutdown", "2"],
+        env=worker.env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/login/", timeout=30, process=proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def logged_in(page: Any, panel_url: str, sim: Any) -> Any:
+    user = make_user("carol")
+    connect_key(user, "apikey.demo-key")
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    page.context.add_cookies(
+        [{"name": name, "value": client.cookies[name].value, "url": panel_url}]
+    )
+    return page
+
+
+def test_a_spec_change_is_watched_live_without_reloading(
+    logged_in: Any, panel_url: str, sim: Any, screenshot: Any
+) -> None:
+    page = logged_in
+    sim_call(sim, "POST", "/speed", {"speed": SIM_SPEED})
+    page.add_init_script(WATCH)
+    streams: list[str] = []
+    page.on(
+        "request", lambda request: streams.append(request.url) if "/events" in request.url else None
+    )
+
+    page.goto(f"{panel_url}/operations/vm/demo/web/web1/spec/")
+    page.get_by_label("Cores").fill("4")
+    page.get_by_label("Memory (GiB)").fill("4")
+    page.get_by_role("button", name="Show the plan").click()
+    plan = page.locator(".plan-text")
+    plan.wait_for()
+    assert plan.inner_text() == (
+        "web1 is running → ACPI shutdown (up to 60 s, then hard off) → cores 2→4, "
+        "memory 2→4 GiB → power on → verify"
+    )
+    screenshot("operations-01-plan")
+
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r"/operations/[0-9a-f-]{36}/$"))
+    operation_url = page.url
+    navigations: list[str] = []
+    page.on(
+        "framenavigated",
+        lambda frame: navigations.append(frame.url) if frame == page.main_frame else None,
+    )
+    page.locator("#running-now summary").click()  # the header's list, open in the shot
+    screenshot("operations-02-running")
+
+    live = page.locator(".op-detail .op-live-body")
+    live.locator(".op-step-label", has_text=re.compile(r"^Succeeded$")).wait_for(timeout=45_000)
+
+    # The steps changed in place: several current steps were shown, the page never reloaded,
+    # and the operation's own event stream fed it.
+    seen = page.evaluate("window.__steps")
+    assert len(seen) >= 3, seen
+    assert seen[-1] == "Succeeded"
+    assert any("ACPI shutdown" in step for step in seen) or any("cores" in step for step in seen)
+    assert navigations == []
+    assert page.url == operation_url
+    op_id = operation_url.rstrip("/").rsplit("/", 1)[1]
+    assert any(f"/operations/{op_id}/events" in url for url in streams), streams
+    assert live.locator("progress").get_attribute("value") == "100"
+    rows = live.locator("table.op-steps tbody tr")
+    assert rows.count() == 4
+    assert live.locator(".op-step-done").count() == 4
+    # The header's "running now" followed too.
+    page.locator("#running-now").get_by_text("Nothing running").wait_for()
+
+    sim_vm = sim_call(sim, "GET", f"/vms/{vm_id_of(sim, 'web1')}")
+    assert (sim_vm["cores"], sim_vm["memory"], sim_vm["power_on"]) == (4, 4096, True)
+    screenshot("operations-03-finished")
+
+    page.goto(f"{panel_url}/operations/")
+    page.locator("table.ops").get_by_text("web1").wait_for()
+    screenshot("operations-08-list")
+
+
+def test_without_the_event_stream_the_page_polls_until_the_end(
+    logged_in: Any, panel_url: str, sim: Any, screenshot: Any
+) -> None:
+    """A proxy that refuses the stream: the fragments switch to polling, still follow the
+    steps, and stop polling (HTTP 286) once the operation has ended."""
+    page = logged_in
+    sim_call(sim, "POST", "/speed", {"speed": SIM_SPEED})
+    page.add_init_script(WATCH)
+    page.route(re.compile(r"/events(\?.*)?$"), lambda route: route.fulfill(status=503, body="no"))
+    polls: list[int] = []
+    page.on("response", lambda r: polls.append(r.status) if "/progress" in r.url else None)
+
+    page.goto(f"{panel_url}/operations/vm/demo/web/web2/restart/")
+    page.get_by_role("button", name="Show the plan").click()
+    assert page.locator(".plan-text").inner_text() == (
+        "web2 is running → ACPI shutdown (up to 60 s, then hard off) → power on again → verify"
+    )
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r"/operations/[0-9a-f-]{36}/$"))
+
+    live = page.locator(".op-detail .op-live-body")
+    live.locator(".op-step-label", has_text=re.compile(r"^Succeeded$")).wait_for(timeout=45_000)
+
+    seen = page.evaluate("window.__steps")
+    assert len(seen) >= 2 and seen[-1] == "Succeeded", seen
+    assert polls and polls[-1] == 286  # the last poll said "finished": htmx stopped polling
+    assert all(status in (200, 286) for status in polls)
+    assert page.locator(".op-detail .op-live").get_attribute("hx-trigger") is None
+    # The header fell back to polling as well.
+    assert page.locator("#running-now").get_attribute("hx-trigger") == "every 10s"
+    screenshot("operations-04-finished-by-polling")
+
+
+def test_the_create_form_adds_disc_rows_with_htmx_and_keeps_the_password(
+    logged_in: Any, panel_url: str, screenshot: Any
+) -> None:
+    page = logged_in
+    page.goto(f"{panel_url}/operations/accounts/demo/create-vm/?group=web")
+    page.locator("#id_name").fill("newbox")
+    page.get_by_label("Root password").fill("correct-horse-battery")
+    page.get_by_label("Size (GiB)").fill("40")
+    page.get_by_role("button", name="Add a disc").click()
+    page.locator('input[name="discs-1-size"]').wait_for()
+    # Only the disc rows were swapped: what was typed elsewhere is still there.
+    assert page.get_by_label("Root password").input_value() == "correct-horse-battery"
+    assert page.locator('input[name="discs-0-size"]').input_value() == "40"
+    page.locator('input[name="discs-1-size"]').fill("10")
+    page.get_by_label("Image").select_option("bookworm")
+    screenshot("operations-05-create-form")
+    page.get_by_role("button", name="Show the plan").click()
+    plan = page.locator(".plan-text")
+    plan.wait_for()
+    assert plan.inner_text().startswith("newbox does not exist yet in demo/web → create newbox")
+    assert "correct-horse-battery" not in page.content()
+    screenshot("operations-06-create-plan")
+
+    page.goto(f"{panel_url}/operations/batches/new/?vm=demo/web/web1&vm=demo/db/db1&kind=power_off")
+    page.get_by_text("2 VMs selected").wait_for()
+    screenshot("operations-07-bulk-form")

@@ -1,0 +1,155 @@
+"""Cancelling, and bulk changes with a concurrency limit and "stop after N failures"."""
+
+from __future__ import annotations
+
+import pytest
+
+from panel.audit import Action
+from panel.core.bigv import client_for
+from panel.operations.batches import batch_start
+from panel.operations.models import Batch, Operation
+from panel.operations.services import operation_cancel, plan_spec_change
+from tests.operations.checks import assert_audit_complete
+from tests.operations.helpers import (
+    actor_for,
+    audit_of,
+    chain_nth,
+    plan_and_start,
+    ref,
+    release,
+    sim_patch,
+    sim_vm,
+    vm_id_of,
+    wait_for,
+    wait_terminal,
+    write_path,
+)
+
+pytestmark = pytest.mark.xdist_group("celery")
+
+
+def test_cancel_while_waiting_for_acpi_puts_the_vm_back(worker, alice, bob, sim):
+    vm_id = vm_id_of(sim, "web1")
+    sim_patch(sim, vm_id, ignore_acpi=True)
+    op = plan_and_start(
+        alice, plan_spec_change, ref=ref("web1"), cores=4, memory=4096, grace_seconds=60
+    )
+
+    def waiting() -> bool:
+        log = Operation.objects.get(pk=op.pk).step_log
+        return bool(log) and bool(log[0]["state"].get("signalled"))
+
+    wait_for(waiting, 20, "the ACPI wait")
+    operation_cancel(actor=actor_for(bob), operation=op)
+    op = wait_terminal(op)
+    assert op.status == "cancelled", (op.error, op.step_log)
+    assert op.error.startswith("Cancelled at: ACPI shutdown")
+    vm = sim_vm(sim, vm_id)
+    assert (vm["power_on"], vm["autoreboot_on"], vm["cores"], vm["memory"]) == (True, True, 2, 2048)
+    cancel = [e for e in audit_of(op) if e.action == Action.OPERATION_CANCEL]
+    assert [e.actor_username for e in cancel] == ["bob"]
+    assert_audit_complete(op)
+
+
+def _refs(*names):
+    return [ref(name) for name in names]
+
+
+def _max_overlap(ops):
+    points = sorted(
+        [(op.started_at, 1) for op in ops if op.started_at]
+        + [(op.finished_at, -1) for op in ops if op.started_at]
+    )
+    now = peak = 0
+    for _, delta in points:
+        now += delta
+        peak = max(peak, now)
+    return peak
+
+
+def test_batch_graceful_restart_with_concurrency_limit(worker, alice, sim):
+    with client_for(alice) as client:
+        batch = batch_start(
+            actor=actor_for(alice),
+            client=client,
+            refs=_refs("web1", "web2", "web3", "db1", "db2"),
+            kind="graceful_restart",
+            params={"grace_seconds": 5},
+            concurrency=2,
+            stop_after_failures=0,
+        )
+    assert batch.skipped == [{"vm": "db2 in demo/db", "reason": "db2 is already powered off."}]
+    wait_for(lambda: Batch.objects.get(pk=batch.pk).finished_at, 30, "the batch to finish")
+    batch.refresh_from_db()
+    ops = list(Operation.objects.filter(batch=batch))
+    assert batch.status == "finished"
+    assert sorted(op.vm_name for op in ops) == ["db1", "web1", "web2", "web3"]
+    assert {op.status for op in ops} == {"succeeded"}
+    assert _max_overlap(ops) <= 2
+    assert batch.counts["succeeded"] == 4
+
+
+def test_batch_stops_after_n_failures_and_cancels_the_rest(worker, alice, sim):
+    sim_patch(sim, vm_id_of(sim, "web1"), ignore_acpi=True)
+    with client_for(alice) as client:
+        batch = batch_start(
+            actor=actor_for(alice),
+            client=client,
+            refs=_refs("web1", "web2", "web3", "db1"),
+            kind="graceful_shutdown",
+            params={"grace_seconds": 0.3, "hard_off": False},
+            concurrency=1,
+            stop_after_failures=1,
+        )
+    wait_for(lambda: Batch.objects.get(pk=batch.pk).finished_at, 30, "the batch to stop")
+    batch.refresh_from_db()
+    assert batch.status == "stopped"
+    by_vm = {op.vm_name: op for op in Operation.objects.filter(batch=batch)}
+    assert by_vm["web1"].status == "rolled_back"  # ACPI ignored, hard off not allowed
+    for name in ("web2", "web3", "db1"):
+        assert by_vm[name].status == "cancelled"
+        assert by_vm[name].started_at is None
+        assert sim_vm(sim, vm_id_of(sim, name))["power_on"] is True
+    assert sim_vm(sim, vm_id_of(sim, "web1"))["power_on"] is True
+    assert batch.failure_count == 1
+
+
+def test_cancel_a_queued_batch_operation_ends_it_at_once(worker, alice, sim):
+    chain = chain_nth(sim, "PUT", write_path("web1"), 1)  # web1's hard off: web2 must wait
+    with client_for(alice) as client:
+        batch = batch_start(
+            actor=actor_for(alice),
+            client=client,
+            refs=_refs("web1", "web2"),
+            kind="power_off",
+            params={},
+            concurrency=1,
+            stop_after_failures=0,
+        )
+    held = chain.hold()
+    queued = Operation.objects.get(batch=batch, vm_name="web2")
+    assert queued.enqueued_at is None
+    queued = operation_cancel(actor=actor_for(alice), operation=queued)
+    assert queued.status == "cancelled"
+    release(sim, held)
+    wait_for(lambda: Batch.objects.get(pk=batch.pk).finished_at, 30, "the batch to finish")
+    assert Operation.objects.get(batch=batch, vm_name="web1").status == "succeeded"
+    assert sim_vm(sim, vm_id_of(sim, "web2"))["power_on"] is True
+    assert Batch.objects.get(pk=batch.pk).status == "finished"
+
+
+def test_power_off_batch(worker, alice, sim):
+    with client_for(alice) as client:
+        batch = batch_start(
+            actor=actor_for(alice),
+            client=client,
+            refs=_refs("web1", "web2", "web3", "mail"),
+            kind="power_off",
+            params={},
+            concurrency=3,
+            stop_after_failures=2,
+        )
+    wait_for(lambda: Batch.objects.get(pk=batch.pk).finished_at, 30, "the batch to finish")
+    for name in ("web1", "web2", "web3", "mail"):
+        assert sim_vm(sim, vm_id_of(sim, name))["power_on"] is False
+    assert Batch.objects.get(pk=batch.pk).counts["succeeded"] == 4
