@@ -55,7 +55,8 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP)
+# Full run ~12 min; `make bench BENCH_ARGS="--quick"` or `BENCH_ARGS="--only pages,load"`.
+bench: $(STAMP) browsers
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:

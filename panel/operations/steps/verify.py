@@ -21,6 +21,17 @@ def _expected(key: str, value: Any) -> Any:
     return value
 
 
+def _words(key: str, value: Any) -> str:
+    """How a person reads a reported value: "running", "memory 4 GiB", not "power on True"."""
+    if key == "power_on":
+        return "running" if value else "powered off"
+    if key == "memory" and isinstance(value, int):
+        return f"memory {value / 1024:g} GiB"
+    if isinstance(value, bool):
+        return f"{key.replace('_', ' ')} {'on' if value else 'off'}"
+    return f"{key.replace('_', ' ')} {value}"
+
+
 def verify(ctx: StepContext) -> StepResult:
     expect: dict[str, Any] = dict(ctx.args.get("expect", {}))
     vm = ctx.read()
@@ -31,5 +42,5 @@ def verify(ctx: StepContext) -> StepResult:
     ]
     if wrong:
         raise StepFailed("BigV reports: " + "; ".join(wrong) + ".")
-    shown = ", ".join(f"{k.replace('_', ' ')} {_actual(vm, k)}" for k in expect if k != "discs")
+    shown = ", ".join(_words(k, _actual(vm, k)) for k in expect if k != "discs")
     return Done(f"BigV reports {shown}" if shown else "as planned")

@@ -1,0 +1,41 @@
+"""What every series gets: the stack, the simulator, the configuration and the bench user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests  # noqa: TID251 (the benchmark is an outside client)
+
+from bench.config import Config
+from bench.http import Sim, panel_login
+from bench.stack import Stack
+
+USERNAME = "bench"
+PASSWORD = "bench-panel-pw-5e1f"  # noqa: S105 (a throwaway user in a throwaway database)
+
+
+@dataclass
+class Bench:
+    stack: Stack
+    cfg: Config
+    out: Path
+    sim: Sim
+    token: str  # the bench user's BigV bearer token (an API key)
+    web: requests.Session  # logged in to the panel as the bench user
+    notes: list[str] = field(default_factory=list)
+    memory: Any = None  # bench.memory.Sampler while the run lasts
+    profile: bool = False  # profile the pages even when their targets are met
+
+    @property
+    def web_url(self) -> str:
+        return self.stack.web_url
+
+    @classmethod
+    def create(cls, stack: Stack, cfg: Config, out: Path) -> Bench:
+        sim = Sim(stack.sim_url)
+        token = sim.add_user(USERNAME, "bench-key-5e1f")
+        stack.provision({"users": [{"username": USERNAME, "password": PASSWORD, "api_key": token}]})
+        web = panel_login(stack.web_url, USERNAME, PASSWORD)
+        return cls(stack=stack, cfg=cfg, out=out, sim=sim, token=token, web=web)

@@ -1,0 +1,169 @@
+"""Series 1 — pages: the panel's server time beside the raw API calls the page needs.
+
+For each page: two warm-up requests (the second one's entries in the simulator's request log
+are the API calls the page needs: method, path and query). Then, alternately, the page is
+requested through the panel (wall time of the HTTP request, logged-in ``requests`` session)
+and the same calls are made directly to the simulator with the same token (fresh connection
+each, as the panel's client makes them). API calls per page are counted from the request log
+around every timed page request.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+from bench.context import USERNAME, Bench
+from bench.http import summary, timed
+from bench.stack import PY
+
+SMALL_WORLD = [
+    ("home", "/", None),
+    ("all VMs", "/vms/", None),
+    ("group web", "/accounts/demo/groups/web/", 3),
+    ("VM detail", "/accounts/demo/groups/web/vms/web1/", None),
+]
+
+
+def large_world(sizes: tuple[int, ...]) -> list[tuple[str, str, int | None]]:
+    pages: list[tuple[str, str, int | None]] = [
+        (f"group {n}", f"/accounts/demo/groups/bulk{n}/", n) for n in sizes
+    ]
+    biggest = max(sizes)
+    pages += [
+        ("home", "/", None),
+        ("all VMs", "/vms/", None),
+        ("VM detail", f"/accounts/demo/groups/bulk{biggest}/vms/bulk{biggest}-0001/", None),
+    ]
+    return pages
+
+
+def _page_calls(bench: Bench, path: str) -> tuple[float, list[dict[str, Any]]]:
+    seq = bench.sim.last_seq()
+    ms, response = timed(bench.web.get, f"{bench.web_url}{path}", timeout=120)
+    if response.status_code != 200 or "/login/" in response.url:
+        raise RuntimeError(f"GET {path}: HTTP {response.status_code} ({response.url})")
+    return ms, bench.sim.requests_since(seq)
+
+
+def _raw(bench: Bench, calls: list[dict[str, Any]]) -> float:
+    total = 0.0
+    for call in calls:
+        ms, _ = timed(bench.sim.get, bench.token, call["path"], call.get("query") or "")
+        total += ms
+    return total
+
+
+def measure_page(bench: Bench, world: str, name: str, path: str, repeats: int) -> dict[str, Any]:
+    _page_calls(bench, path)  # fills the per-process caches (definitions)
+    _, needed = _page_calls(bench, path)
+    needed = [c for c in needed if c.get("service") == "brain" and c["method"] == "GET"]
+    panel_ms: list[float] = []
+    raw_ms: list[float] = []
+    counts: list[int] = []
+    for _ in range(repeats):
+        ms, calls = _page_calls(bench, path)
+        panel_ms.append(ms)
+        counts.append(len(calls))
+        raw_ms.append(_raw(bench, needed))
+    panel, raw = summary(panel_ms), summary(raw_ms)
+    return {
+        "world": world,
+        "page": name,
+        "path": path,
+        "api_calls": max(counts),
+        "api": [f"{c['method']} {c['path']}?{c.get('query') or ''}" for c in needed],
+        "panel_ms": panel,
+        "raw_ms": raw,
+        "ratio_median": round(panel["median"] / raw["median"], 2) if raw["median"] else None,
+        "overhead_ms_median": round(
+            statistics.median(p - r for p, r in zip(panel_ms, raw_ms, strict=True)), 2
+        ),
+    }
+
+
+def run(bench: Bench) -> dict[str, Any]:
+    cfg = bench.cfg
+    rows = [
+        measure_page(bench, "demo", name, path, cfg.page_repeats) for name, path, _ in SMALL_WORLD
+    ]
+    for size in cfg.group_sizes:
+        bench.sim.populate(f"bulk{size}", size, power_on_ratio=0.7)
+    for name, path, vms in large_world(cfg.group_sizes):
+        # Pages that carry every VM of the large world (thousands) get fewer repeats.
+        heavy = (vms or 0) >= 2000 or name in ("home", "all VMs")
+        repeats = cfg.large_repeats if heavy else cfg.page_repeats
+        rows.append(measure_page(bench, "large", name, path, repeats))
+    found = targets(rows)
+    result: dict[str, Any] = {"rows": rows, "targets": found}
+    missed = not all(t["met"] for t in found)
+    if (missed and not cfg.quick) or bench.profile:
+        result["profile"] = profile(bench, rows)
+        parts = result["profile"]["breakdown_ms"].get("large group 500")
+        for target in found:
+            if parts and target["name"].startswith("group 500") and not target["met"]:
+                target["reason"] = (
+                    f"per request (in-process): template render {parts.get('template render')} "
+                    f"ms, JSON decode + typed parse {parts.get('decode + typed parse')} ms, "
+                    f"BigV HTTP {parts.get('BigV call (HTTP)')} ms, middleware/session/"
+                    f"credential/view {parts.get('other (middleware, session, credential, view)')}"
+                    f" ms of {parts.get('total')} ms"
+                )
+    return result
+
+
+def profile(bench: Bench, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where the time goes (bench/profiling.py): pyinstrument call trees saved beside the
+    results, and a per-part breakdown of the slowest pages."""
+    wanted = ["group 500", "group 50", "VM detail"]
+    pages = [
+        {"name": f"{r['world']} {r['page']}", "path": r["path"]}
+        for r in rows
+        if r["page"] in wanted and (r["world"] == "large" or r["page"] == "VM detail")
+    ]
+    spec = {
+        "username": USERNAME,
+        "pages": pages,
+        "repeats": 5 if bench.cfg.quick else 20,
+        "out": str(bench.out / "profiles"),
+    }
+    out = bench.stack.run([PY, "-m", "bench.profiling"], input_text=json.dumps(spec))
+    found = json.loads(out.strip().splitlines()[-1])
+    return {
+        "files": [str(Path(p).relative_to(bench.out)) for p in found["written"]],
+        "breakdown_ms": found["breakdown"],
+    }
+
+
+def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    lists = [r for r in rows if r["page"] in ("home", "all VMs") or r["page"].startswith("group")]
+    worst_list = max(lists, key=lambda r: r["api_calls"])
+    found.append(
+        {
+            "name": "one API call per list page",
+            "value": f"max {worst_list['api_calls']} ({worst_list['world']} {worst_list['page']})",
+            "met": all(r["api_calls"] == 1 for r in lists),
+        }
+    )
+    details = [r for r in rows if r["page"] == "VM detail"]
+    found.append(
+        {
+            "name": "≤ 2 API calls per VM detail page",
+            "value": f"max {max(r['api_calls'] for r in details)}",
+            "met": all(r["api_calls"] <= 2 for r in details),
+        }
+    )
+    g500 = next((r for r in rows if r["page"] == "group 500"), None)
+    if g500 is not None:
+        found.append(
+            {
+                "name": "group 500: panel time ≤ 1.3 x raw API time (median)",
+                "value": f"{g500['ratio_median']} x ({g500['panel_ms']['median']} ms vs "
+                f"{g500['raw_ms']['median']} ms)",
+                "met": g500["ratio_median"] is not None and g500["ratio_median"] <= 1.3,
+            }
+        )
+    return found

@@ -1,0 +1,48 @@
+"""`make bench` still runs: a quick pages-only run in a subprocess, with its own stack.
+
+The benchmark itself never runs in `make test` (its numbers mean nothing on a busy machine);
+this only checks that the machinery starts, measures, reports and stops. The call counts are
+deterministic, so their targets are checked too.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+# Starts a simulator, uvicorn and migrations of its own: kept out of `make test-fast`.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+
+
+def test_quick_bench_runs_and_saves_the_page_series(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "pages", "--out", str(tmp_path)],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "1. Pages" in done.stdout
+
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["mode"] == "quick"
+    assert results["errors"] == {}
+    assert results["git_commit"] is not None
+    rows = results["series"]["pages"]["rows"]
+    pages = {(row["world"], row["page"]) for row in rows}
+    assert {("demo", "home"), ("demo", "VM detail"), ("large", "group 500")} <= pages
+    for row in rows:
+        assert row["panel_ms"]["n"] >= 3
+        assert row["panel_ms"]["median"] > 0 and row["raw_ms"]["median"] > 0
+        assert row["api_calls"] >= 1
+    targets = {t["name"]: t for t in results["targets"]}
+    assert targets["one API call per list page"]["met"], targets
+    assert targets["≤ 2 API calls per VM detail page"]["met"], targets
+    assert (tmp_path / "results.png").stat().st_size > 0
