@@ -12,29 +12,40 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from panel.core.secrets import dev_secret, env_list
+from panel.core.logging_config import logging_config
+from panel.core.secrets import dev_secret, env_list, secret_list
+from panel.core.settings_env import env_bool, env_int
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PANEL_VAR_DIR", BASE_DIR / "var"))
 
 PANEL_ENV = os.environ.get("PANEL_ENV", "development")
 PRODUCTION = PANEL_ENV == "production"
-DEBUG = os.environ.get("DJANGO_DEBUG", "0" if PRODUCTION else "1") == "1"
+DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+# The bundled BigV simulator stands in for BigV (compose's "demo" profile): http allowed.
+PANEL_DEMO = env_bool("PANEL_DEMO", False)
 
 SECRET_KEY = dev_secret("DJANGO_SECRET_KEY", VAR_DIR, production=PRODUCTION)
 # Keys of their own, never SECRET_KEY: rotating the session key must not orphan stored
 # credentials, and the audit key must not be readable by whoever reads the database.
-PANEL_CREDENTIAL_KEYS = env_list(
-    "PANEL_CREDENTIAL_KEYS",
-    default=[dev_secret("PANEL_CREDENTIAL_KEY", VAR_DIR, production=PRODUCTION, fernet=True)],
+PANEL_CREDENTIAL_KEYS = secret_list(
+    "PANEL_CREDENTIAL_KEYS", VAR_DIR, production=PRODUCTION, dev_name="PANEL_CREDENTIAL_KEY"
 )
 PANEL_AUDIT_KEY = dev_secret("PANEL_AUDIT_KEY", VAR_DIR, production=PRODUCTION)
 PANEL_AUDIT_CHECKPOINT = Path(
     os.environ.get("PANEL_AUDIT_CHECKPOINT", VAR_DIR / "audit-checkpoint.log")
 )
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# In production the host names must be given: a default would either refuse every request
+# or accept any Host header (and with it poisoned password-reset and redirect links).
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when PANEL_ENV=production")
+# Only needed when the browser's origin differs from the Host the proxy passes on.
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -51,16 +62,19 @@ INSTALLED_APPS = [
     "panel.credentials",
     "panel.accounts",
     "panel.vms",
+    "panel.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "panel.core.request_id.RequestIdMiddleware",
+    "panel.core.request_log.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "panel.team.idle.IdleSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -88,10 +102,12 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections default to off: under ASGI each request may run on a different
+# thread, and Django's docs advise against CONN_MAX_AGE there (connections would pile up).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'panel.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
 }
@@ -128,6 +144,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "static_root"))
+# Production serves the files collectstatic wrote at image build time: hashed names (cached
+# for ever by browsers) and pre-compressed copies.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # --- BigV ----------------------------------------------------------------------------------
 # The embedded simulator serves the brain at / and the auth service under /auth on one port.
@@ -136,6 +162,9 @@ BIGV_AUTH_URL = os.environ.get("BIGV_AUTH_URL", "http://127.0.0.1:8765/auth")
 BIGV_CONNECT_TIMEOUT = float(os.environ.get("BIGV_CONNECT_TIMEOUT", "3.05"))
 BIGV_READ_TIMEOUT = float(os.environ.get("BIGV_READ_TIMEOUT", "20"))
 BIGV_DEADLINE = float(os.environ.get("BIGV_DEADLINE", "30"))
+# The only hosts credentials may be sent to (panel.core.checks). Loopback (the simulator of
+# `make run`) is allowed outside production without being listed.
+BIGV_ALLOWED_HOSTS = env_list("BIGV_ALLOWED_HOSTS", default=["uk0.bigv.io", "auth.bytemark.co.uk"])
 
 # --- Redis and Celery ----------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -151,6 +180,41 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (JSON lines, redaction) instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# On losing the broker, stop acks_late tasks: their messages go back to the queue, and the
+# operation's lease/epoch (panel.operations) keeps a redelivered copy from doing any harm.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Tests give every session (and xdist worker) a queue of its own so that parallel runs and
+# the developer's `make run` worker never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PANEL_CELERY_QUEUE", "celery")
+
+# Operations (panel.operations). Every wait is a re-enqueued task, never a sleep; a run's
+# lease is renewed on each step write and must outlast one API call (BIGV_DEADLINE).
+OPERATIONS_LEASE_SECONDS = float(os.environ.get("PANEL_OPERATIONS_LEASE_SECONDS", "90"))
+OPERATIONS_RECONCILE_SECONDS = float(os.environ.get("PANEL_OPERATIONS_RECONCILE_SECONDS", "30"))
+OPERATIONS_POLL_SECONDS = float(os.environ.get("PANEL_OPERATIONS_POLL_SECONDS", "2"))
+OPERATIONS_POWER_OFF_WAIT_SECONDS = float(
+    os.environ.get("PANEL_OPERATIONS_POWER_OFF_WAIT_SECONDS", "60")
+)
+OPERATIONS_BOOT_WAIT_SECONDS = float(os.environ.get("PANEL_OPERATIONS_BOOT_WAIT_SECONDS", "300"))
+OPERATIONS_PROVISION_WAIT_SECONDS = float(
+    os.environ.get("PANEL_OPERATIONS_PROVISION_WAIT_SECONDS", "1200")
+)
+OPERATIONS_STEP_RETRIES = int(os.environ.get("PANEL_OPERATIONS_STEP_RETRIES", "3"))
+OPERATIONS_RETRY_SECONDS = float(os.environ.get("PANEL_OPERATIONS_RETRY_SECONDS", "5"))
+OPERATIONS_COMPENSATION_GRACE_SECONDS = float(
+    os.environ.get("PANEL_OPERATIONS_COMPENSATION_GRACE_SECONDS", "60")
+)
+# Celery beat (started by `make run`): resume operations whose lease expired.
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-operations": {
+        "task": "panel.operations.reconcile_operations",
+        "schedule": OPERATIONS_RECONCILE_SECONDS,
+        # A tick that waited longer than one interval is superseded by the next one.
+        "options": {"expires": OPERATIONS_RECONCILE_SECONDS},
+    }
+}
 
 # --- Content Security Policy (Django 6 built-in) ---------------------------------------------
 from django.utils.csp import CSP  # noqa: E402  (kept beside its only use)
@@ -167,27 +231,59 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- Cookies, sessions, HTTPS (design.md §7) -------------------------------------------------
+# TLS ends at the reverse proxy; uvicorn's --proxy-headers (with --forwarded-allow-ips) turns
+# its X-Forwarded-Proto/-For into the request's scheme and client address.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes come over plain http from inside
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+# "__Host-" cookies are only accepted over https, for this exact host, path "/": no
+# subdomain can set or shadow them.
+SESSION_COOKIE_NAME = "__Host-panel-session" if PRODUCTION else "panel-session"
+CSRF_COOKIE_NAME = "__Host-panel-csrf" if PRODUCTION else "panel-csrf"
 SESSION_COOKIE_HTTPONLY = True
+# Pages carry the token themselves (forms, and hx-headers on <body>): no script reads it.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A session lives at most this long; with no click for PANEL_SESSION_IDLE_SECONDS it ends
+# sooner (panel.team.idle).
+SESSION_COOKIE_AGE = env_int("PANEL_SESSION_MAX_AGE_SECONDS", 12 * 60 * 60)
+PANEL_SESSION_IDLE_SECONDS = env_int("PANEL_SESSION_IDLE_SECONDS", 30 * 60)
+# Requests a page sends by itself (live status): they do not count as activity.
+PANEL_SESSION_BACKGROUND_VIEWS = frozenset(
+    {
+        "operations:events",
+        "operations:progress",
+        "operations:team_events",
+        "operations:running",
+        "operations:list_table",
+        "operations:batch_events",
+        "operations:batch_progress",
+    }
+)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "panel.core.request_id.RequestIdLogFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("PANEL_LOG_LEVEL", "INFO")},
-    "loggers": {
-        # urllib3 logs full URLs at DEBUG, and the auth service carries tokens in URLs.
-        "urllib3": {"level": "WARNING"},
-    },
-}
+# Login throttling (panel.team.throttle): this many failures for one username from one
+# address lock that pair for the cool-off period.
+PANEL_LOGIN_FAILURE_LIMIT = env_int("PANEL_LOGIN_FAILURE_LIMIT", 5)
+PANEL_LOGIN_COOLOFF_SECONDS = env_int("PANEL_LOGIN_COOLOFF_SECONDS", 15 * 60)
+
+# JSON lines in production (or PANEL_LOG_FORMAT=json), readable text otherwise; tokens are
+# cut out of both (panel.core.log_redaction). PANEL_LOG_LEVELS sets single loggers, e.g.
+# "urllib3=DEBUG,panel.request=WARNING".
+LOGGING = logging_config(
+    json_lines=os.environ.get("PANEL_LOG_FORMAT", "json" if PRODUCTION else "text") == "json",
+    level=os.environ.get("PANEL_LOG_LEVEL", "INFO"),
+    levels=os.environ.get("PANEL_LOG_LEVELS", ""),
+)
+# Error reports (the DEBUG 500 page, mailed or logged reports) with secrets cut out.
+DEFAULT_EXCEPTION_REPORTER = "panel.core.error_reports.RedactingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "panel.core.error_reports.RedactingExceptionReporterFilter"

@@ -1,11 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from panel.core.health import healthz
+from panel.team.views import admin_login_view
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("panel.team.urls")),
+    # Before admin.site.urls: one login page for everyone (throttled and audited).
+    path("admin/login/", admin_login_view, name="admin_login"),
     path("admin/", admin.site.urls),
     path("audit/", include("panel.audit.urls")),
     path("bigv/", include("panel.credentials.urls")),
+    path("operations/", include("panel.operations.urls")),
     path("", include("panel.vms.urls")),
     path("", include("panel.accounts.urls")),
 ]

@@ -73,3 +73,19 @@ def _audit_table_emptied_after_transactional_tests(request) -> Iterator[None]:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608  (model's own table name)
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stray_postgres_sessions_closed(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """On PostgreSQL, end connections that threads of the tests left open before the test
+    database is dropped (DROP DATABASE refuses while anyone is connected)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

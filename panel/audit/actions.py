@@ -15,6 +15,7 @@ class Action(StrEnum):
     AUTH_LOGOUT = "auth.logout"
     AUTH_LOGIN_FAILED = "auth.login_failed"
     AUTH_LOCKED_OUT = "auth.locked_out"
+    AUTH_UNLOCKED = "auth.unlocked"
     AUTH_PASSWORD_CHANGE = "auth.password_change"  # noqa: S105  (an action name)
     AUTHZ_DENIED = "authz.denied"
     CREDENTIALS_CONNECT = "credentials.connect"
@@ -61,6 +62,7 @@ _ACTION_LABELS: dict[Action, str] = {
     Action.AUTH_LOGOUT: "Signed out",
     Action.AUTH_LOGIN_FAILED: "Sign-in failed",
     Action.AUTH_LOCKED_OUT: "Locked out",
+    Action.AUTH_UNLOCKED: "Login lock lifted",
     Action.AUTH_PASSWORD_CHANGE: "Password changed",
     Action.AUTHZ_DENIED: "Access denied",
     Action.CREDENTIALS_CONNECT: "BigV credentials connected",

@@ -97,6 +97,17 @@ class Transport:
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r})"
 
+    def _scrubbed(self, content: bytes) -> bytes:
+        """An error body without this client's token: a server that quotes the caller's
+        credential in its error must not pass it on into messages, logs and audit rows."""
+        if not self._token:
+            return content
+        # The whole token first, then an API key's secret part quoted on its own.
+        for secret in (self._token, self._token.removeprefix("apikey.")):
+            if len(secret) >= 8:
+                content = content.replace(secret.encode(), b"[redacted]")
+        return content
+
     def close(self) -> None:
         if self._owns_session:
             self.session.close()
@@ -192,7 +203,11 @@ class Transport:
                 message = f"{method} {shown}: unexpected redirect ({reply.status}), not followed"
                 raise InvalidResponse(message, method=method, path=shown)
             error = error_from_response(
-                reply.status, reply.content, reply.headers, method=method, path=shown
+                reply.status,
+                self._scrubbed(reply.content),
+                reply.headers,
+                method=method,
+                path=shown,
             )
             retry_after = parse_retry_after(reply.headers.get("Retry-After"))
             delay = self._retry_delay(method, reply.status, attempt, deadline, retry_after)

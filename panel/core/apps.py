@@ -5,3 +5,7 @@ class CoreConfig(AppConfig):
     name = "panel.core"
     label = "core"
     verbose_name = "Panel core"
+
+    def ready(self) -> None:
+        # Registers the BigV URL checks with Django's check framework.
+        from panel.core import checks  # noqa: F401

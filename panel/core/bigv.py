@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from panel.bigv import AuthClient, BigVClient, ClientConfig, Definitions
+from panel.core.log_redaction import remember_secret
 from panel.credentials.crypto import CredentialMismatch, CredentialUndecryptable, decrypt_token
 from panel.credentials.models import BigVCredential
 
@@ -40,6 +41,7 @@ __all__ = [
     "client_with_token",
     "count_api_calls",
     "definitions",
+    "probe_definitions",
 ]
 
 DEFINITIONS_CACHE_SECONDS = 10 * 60
@@ -119,6 +121,7 @@ def client_with_token(token: str | None) -> BigVClient:
     Only for checking a credential before it is stored; everything else uses
     ``client_for(user)``.
     """
+    remember_secret(token)  # cut out of every log line of this process from now on
     client = BigVClient(api_url=settings.BIGV_API_URL, token=token, config=client_config())
     client.on_request.append(_on_request)
     return client
@@ -161,3 +164,15 @@ def definitions() -> Definitions:
         value = client.definitions()
     cache.set(key, value, DEFINITIONS_CACHE_SECONDS)
     return value
+
+
+# A health probe must answer quickly even when BigV does not: one attempt, a few seconds.
+PROBE_CONFIG = ClientConfig(connect_timeout=2.0, read_timeout=3.0, deadline=4.0, retries=0)
+
+
+def probe_definitions() -> Definitions:
+    """``GET /definitions`` now (no cache, no token, no retry): is the brain answering?"""
+    client = BigVClient(api_url=settings.BIGV_API_URL, token=None, config=PROBE_CONFIG)
+    client.on_request.append(_on_request)
+    with client:
+        return client.definitions()

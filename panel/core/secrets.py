@@ -16,6 +16,9 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# What .env.example says; starting production with it would publish the "secret".
+PLACEHOLDERS = {"change-me", "changeme"}
+
 
 def env_list(name: str, *, default: list[str]) -> list[str]:
     raw = os.environ.get(name, "")
@@ -25,6 +28,8 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
 
 def dev_secret(name: str, var_dir: Path, *, production: bool, fernet: bool = False) -> str:
     value = os.environ.get(name)
+    if value and production and value.strip().lower() in PLACEHOLDERS:
+        raise ImproperlyConfigured(f"{name} is still {value!r}: generate a real secret")
     if value:
         return value
     if production:
@@ -44,3 +49,15 @@ def dev_secret(name: str, var_dir: Path, *, production: bool, fernet: bool = Fal
         tmp.chmod(0o600)
         tmp.replace(path)
     return stored[name]
+
+
+def secret_list(name: str, var_dir: Path, *, production: bool, dev_name: str) -> list[str]:
+    """Comma-separated Fernet keys, newest first; one generated key (kept under
+    ``dev_name``) in development only."""
+    values = env_list(name, default=[])
+    if production:
+        if not values:
+            raise ImproperlyConfigured(f"{name} must be set when PANEL_ENV=production")
+        if any(value.lower() in PLACEHOLDERS for value in values):
+            raise ImproperlyConfigured(f"{name} is still a placeholder: generate real keys")
+    return values or [dev_secret(dev_name, var_dir, production=False, fernet=True)]

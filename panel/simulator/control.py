@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from panel.simulator import auth, power, seed
-from panel.simulator.control_vms import get_vm, patch_vm
+from panel.simulator.control_vms import get_group, get_vm, patch_group, patch_vm
 from panel.simulator.web import (
     Handler,
     HttpError,
@@ -237,6 +237,8 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/_sim/vms/{vm}", get_vm),
     ("PATCH", "/_sim/vms/{vm}", patch_vm),
     ("PUT", "/_sim/vms/{vm}", patch_vm),
+    ("GET", "/_sim/groups/{group}", get_group),
+    ("PATCH", "/_sim/groups/{group}", patch_group),
     ("GET", "/_sim/clock", clock),
     ("POST", "/_sim/clock/advance", advance_clock),
     ("POST", "/_sim/speed", set_speed),

@@ -1,4 +1,6 @@
-"""``/_sim/vms/{id}``: read a VM's internal state and set fields directly, bypassing rules."""
+"""``/_sim/vms/{id}`` and ``/_sim/groups/{id}``: read internal state and set fields directly,
+bypassing every rule — names included, so tests can plant names the API would refuse (the
+XSS corpus: ``<img src=x onerror=…>`` as a VM or group name)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from panel.simulator import power
-from panel.simulator.model import VirtualMachine
+from panel.simulator.model import Group, VirtualMachine
 from panel.simulator.web import HttpError, Request, Response, json_response
 from panel.simulator.world import World
 
@@ -53,7 +55,8 @@ def get_vm(app: SimulatorApp, req: Request, vm: str) -> Response:
 
 
 def patch_vm(app: SimulatorApp, req: Request, vm: str) -> Response:
-    """E.g. ``{"ignore_acpi": true}`` or ``{"power_on": false}`` (no autoreboot, no rules)."""
+    """E.g. ``{"ignore_acpi": true}``, ``{"power_on": false}`` (no autoreboot, no rules) or
+    ``{"name": "<b>x</b>"}`` (any non-empty string not taken in its group)."""
     body = req.json()
     w = app.world
     with w.lock:
@@ -61,13 +64,17 @@ def patch_vm(app: SimulatorApp, req: Request, vm: str) -> Response:
         v = _vm(app, vm)
         for key, value in body.items():
             expected = DIRECT.get(key)
-            if key in ("power_on", "activity"):
+            if key in ("power_on", "activity", "name"):
                 continue
             if expected is None or not isinstance(value, expected):
                 raise HttpError(json_response(400, {"error": f"cannot set {key!r} to {value!r}"}))
+        if "name" in body:
+            _check_new_name(body["name"], w.vm_names[v.group_id], v.id)
         for key, value in body.items():
             if key in DIRECT:
                 setattr(v, key, value)
+        if "name" in body and body["name"] != v.name:
+            w.rename_vm(v, body["name"])
         if "activity" in body and body["activity"] is None:
             power.cancel(v)
         if "power_on" in body:
@@ -78,3 +85,43 @@ def patch_vm(app: SimulatorApp, req: Request, vm: str) -> Response:
                 v.power_on, v.running, v.head = False, None, None
         w.dirty = True
         return json_response(200, state(w, v))
+
+
+def _check_new_name(name: object, taken: dict[str, int], own_id: int) -> None:
+    if not isinstance(name, str) or not name:
+        raise HttpError(json_response(400, {"error": f"cannot set 'name' to {name!r}"}))
+    if taken.get(name, own_id) != own_id:
+        raise HttpError(json_response(400, {"error": f"name {name!r} is taken"}))
+
+
+def _group(app: SimulatorApp, segment: str) -> Group:
+    group = app.world.groups.get(int(segment)) if segment.isdigit() else None
+    if group is None:
+        raise HttpError(json_response(404, {"error": "no such group"}))
+    return group
+
+
+def _group_state(group: Group) -> dict[str, Any]:
+    return {"id": group.id, "account_id": group.account_id, "name": group.name}
+
+
+def get_group(app: SimulatorApp, req: Request, group: str) -> Response:
+    with app.world.lock:
+        return json_response(200, _group_state(_group(app, group)))
+
+
+def patch_group(app: SimulatorApp, req: Request, group: str) -> Response:
+    """``{"name": …}``: rename without the API's DNS-label rule."""
+    body = req.json()
+    w = app.world
+    with w.lock:
+        g = _group(app, group)
+        unknown = set(body) - {"name"}
+        if unknown:
+            raise HttpError(json_response(400, {"error": f"cannot set {sorted(unknown)}"}))
+        if "name" in body:
+            _check_new_name(body["name"], w.group_names[g.account_id], g.id)
+            if body["name"] != g.name:
+                w.rename_group(g, body["name"])
+        w.dirty = True
+        return json_response(200, _group_state(g))

@@ -22,7 +22,7 @@ class PanelLoginForm(AuthenticationForm):
         # reveals nothing, even when it happens to be right.
         username = str(self.data.get("username", ""))
         ip = client_ip(self.request) if self.request is not None else None
-        if throttle.is_throttled(username=username, ip=ip):
+        if throttle.locked_until(username=username, ip=ip) is not None:
             self.throttled = True
             raise ValidationError(self.error_messages["throttled"], code="throttled")
         return super().clean()

@@ -14,15 +14,12 @@ from panel.audit import Action, Outcome, Target, record
 from panel.core.actor import Actor, client_ip
 from panel.team import throttle
 
-# An attempted username is attacker-controlled text: keep what the audit row holds short.
-_MAX_ATTEMPTED_USERNAME = 150
-
 
 def session_login(*, request: HttpRequest, form: AuthenticationForm) -> None:
     """Log in the user the (valid) form authenticated."""
     user = form.get_user()
     login(request, user)
-    throttle.clear_failures(username=user.get_username())
+    throttle.clear_failures(username=str(form.data.get("username", "")), ip=client_ip(request))
     record(
         actor=Actor.from_request(request),
         action=Action.AUTH_LOGIN,
@@ -33,18 +30,53 @@ def session_login(*, request: HttpRequest, form: AuthenticationForm) -> None:
 
 def record_failed_login(*, request: HttpRequest, form: AuthenticationForm) -> None:
     """Count and audit a refused log-in. Only the attempted username is kept, never the
-    password (the form's data is not passed on)."""
-    username = str(form.data.get("username", ""))[:_MAX_ATTEMPTED_USERNAME]
-    throttled = bool(getattr(form, "throttled", False))
-    if not throttled:
-        throttle.note_failure(username=username, ip=client_ip(request))
+    password (the form's data is not passed on).
+
+    A wrong password is ``auth.login_failed`` (refused); the one that reaches the limit also
+    writes ``auth.locked_out`` with the lock's end. An attempt while the pair is locked was
+    never checked: ``auth.login_failed`` with outcome denied.
+    """
+    username = str(form.data.get("username", ""))[: throttle.MAX_USERNAME]
+    actor = Actor.from_request(request)
+    if getattr(form, "throttled", False):
+        record(
+            actor=actor,
+            action=Action.AUTH_LOGIN_FAILED,
+            outcome=Outcome.DENIED,
+            params={"username": username, "locked_out": True},
+        )
+        return
+    failure = throttle.note_failure(username=username, ip=actor.ip)
     record(
-        actor=Actor.from_request(request),
-        # A throttled attempt was never checked: it is a lock-out, not a wrong password.
-        action=Action.AUTH_LOCKED_OUT if throttled else Action.AUTH_LOGIN_FAILED,
-        outcome=Outcome.DENIED if throttled else Outcome.REFUSED,
+        actor=actor,
+        action=Action.AUTH_LOGIN_FAILED,
+        outcome=Outcome.REFUSED,
         params={"username": username},
     )
+    if failure.locked_until is not None:
+        record(
+            actor=actor,
+            action=Action.AUTH_LOCKED_OUT,
+            outcome=Outcome.DENIED,
+            params={
+                "username": username,
+                "failures": failure.failures,
+                "locked_until": failure.locked_until.isoformat(),
+            },
+        )
+
+
+def login_unlock(*, actor: Actor, username: str, ip: str | None = None) -> int:
+    """Lift the login locks of ``username`` (from ``ip`` only, when given) before their
+    cool-off ends; returns how many were lifted."""
+    lifted = throttle.unlock(username=username, ip=ip)
+    record(
+        actor=actor,
+        action=Action.AUTH_UNLOCKED,
+        outcome=Outcome.SUCCEEDED,
+        params={"username": username[: throttle.MAX_USERNAME], "ip": ip, "lifted": lifted},
+    )
+    return lifted
 
 
 def session_logout(*, request: HttpRequest) -> None:
@@ -56,6 +88,20 @@ def session_logout(*, request: HttpRequest) -> None:
             action=Action.AUTH_LOGOUT,
             outcome=Outcome.SUCCEEDED,
             target=Target.user(user.pk, user.get_username()),
+        )
+    logout(request)
+
+
+def session_expire(*, request: HttpRequest) -> None:
+    """End a session that was idle too long (``panel.team.idle``)."""
+    user = request.user
+    if user.is_authenticated:
+        record(
+            actor=Actor.from_request(request),
+            action=Action.AUTH_LOGOUT,
+            outcome=Outcome.SUCCEEDED,
+            target=Target.user(user.pk, user.get_username()),
+            params={"reason": "idle"},
         )
     logout(request)
 

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from panel.team import services
 from panel.team.forms import PanelLoginForm
@@ -43,6 +44,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
     else:
         form = PanelLoginForm(request)
     return render(request, "registration/login.html", {"form": form, "next": next_url})
+
+
+@login_not_required
+@require_safe
+def admin_login_view(request: HttpRequest) -> HttpResponse:
+    """The admin's own login form would bypass throttling and the audit trail: everyone logs
+    in through the one login page, which then returns to the admin page asked for."""
+    return redirect_to_login(_safe_next(request) or "/admin/")
 
 
 @require_POST

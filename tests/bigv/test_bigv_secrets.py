@@ -93,6 +93,22 @@ def test_api_errors_from_responses_never_reveal_the_token(
     assert TOKEN not in _logged(debug_logs)
 
 
+@pytest.mark.parametrize("token", [TOKEN, "apikey.Sentinel-Key-0x51"])
+def test_an_error_body_quoting_the_token_is_passed_on_without_it(token: str) -> None:
+    echoed = f'{{"error": "denied for Bearer {token} ({token.removeprefix("apikey.")})"}}'
+    with responses.RequestsMock() as rsps, BigVClient(api_url=API, token=token) as client:
+        rsps.add("GET", f"{API}/accounts", status=403, body=echoed)
+        rsps.add("PUT", f"{API}/accounts/demo", status=400, body=f'{{"name": ["{token}"]}}')
+        with pytest.raises(BigVError) as info:
+            client.accounts()
+        assert "denied for Bearer [redacted]" in info.value.message
+        with pytest.raises(BigVError) as bad:
+            client._transport.call("PUT", "/accounts/demo", dict, body={})
+    for error in (info.value, bad.value):
+        text = _everything_about(error) + getattr(error, "body", "") + repr(vars(error))
+        assert token not in text and token.removeprefix("apikey.") not in text
+
+
 @pytest.mark.parametrize(
     "make",
     [

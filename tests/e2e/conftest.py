@@ -37,8 +37,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
-            # One browser per xdist worker is plenty on a 2-core machine.
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            # One browser per xdist worker is plenty on a 2-core machine. A browser test that
+            # drives a Celery worker joins the "celery" group instead, so it never runs beside
+            # the worker tests whose timing it would disturb.
+            if item.get_closest_marker("xdist_group") is None:
+                item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

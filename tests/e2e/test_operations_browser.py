@@ -32,7 +32,7 @@ from tests.operations.conftest import (  # noqa: F401  (fixtures, used by name)
 )
 from tests.operations.helpers import sim_call, vm_id_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery")]
 BASE_DIR = Path(__file__).resolve().parents[2]
 # At speed 2 the ACPI shutdown takes 2 s and a boot 0.5 s: slow enough to watch the steps
 # change, fast enough for a test.

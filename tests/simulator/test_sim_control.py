@@ -98,3 +98,37 @@ def test_fifty_concurrent_clients_on_two_thousand_vms(sim, ctl: Control) -> None
     assert errors == []
     assert statuses == [200] * 150
     assert time.monotonic() - started < 10
+
+
+HOSTILE = '"><img src=x onerror=alert(1)>'
+
+
+def test_names_the_api_would_refuse_can_be_planted(sim, ctl: Control, demo: Client) -> None:
+    web2 = vm_id(sim, "web2")
+    assert demo.put(vm_path("web", "web2"), {"name": HOSTILE}).status == 400  # the API's rule
+    assert ctl.patch_vm(web2, name=HOSTILE)["name"] == HOSTILE
+    # Reachable by id (BigV accepts ids in paths), listed under its new name.
+    assert demo.get(f"/virtual_machines/{web2}").json()["name"] == HOSTILE
+    names = [vm["name"] for vm in demo.get("/accounts/demo/groups/web/virtual_machines").json()]
+    assert HOSTILE in names and "web2" not in names
+    # A name taken in the group, or not a name at all, is refused.
+    assert ctl.request("PATCH", f"/vms/{web2}", {"name": "web1"}).status == 400
+    assert ctl.request("PATCH", f"/vms/{web2}", {"name": ""}).status == 400
+
+
+def test_groups_can_be_renamed_through_the_control_api(sim, ctl: Control, demo: Client) -> None:
+    with sim.world.lock:
+        web = sim.world.group_names[sim.world.account_by_name["demo"]]["web"]
+    assert ctl.get(f"/groups/{web}").json() == {
+        "id": web,
+        "account_id": sim.world.account_by_name["demo"],
+        "name": "web",
+    }
+    resp = ctl.request("PATCH", f"/groups/{web}", {"name": HOSTILE})
+    assert resp.status == 200 and resp.json()["name"] == HOSTILE
+    groups = [g["name"] for g in demo.get("/accounts/demo/groups").json()]
+    assert HOSTILE in groups and "web" not in groups
+    assert demo.get(f"/accounts/demo/groups/{web}/virtual_machines").status == 200
+    assert ctl.request("PATCH", f"/groups/{web}", {"name": "db"}).status == 400
+    assert ctl.request("PATCH", f"/groups/{web}", {"colour": "red"}).status == 400
+    assert ctl.get("/groups/999999").status == 404

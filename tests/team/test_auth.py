@@ -73,10 +73,13 @@ def test_repeated_failures_lock_the_username_out(client: Client, alice) -> None:
     assert response.status_code == 200
     assert "Too many failed log-in attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert len(audit("auth.login_failed")) == 5
+    failed = audit("auth.login_failed")
+    assert [e.outcome for e in failed] == ["refused"] * 5 + ["denied"]
+    assert failed[-1].params == {"username": "alice", "locked_out": True}
     [locked] = audit("auth.locked_out")
     assert locked.outcome == "denied"
-    assert locked.params == {"username": "alice"}
+    assert locked.params["username"] == "alice" and locked.params["failures"] == 5
+    assert locked.source_ip == "127.0.0.1"
 
 
 def test_logout_is_post_only_and_audited(alice_client: Client, alice) -> None:

@@ -90,6 +90,22 @@ class Command(BaseCommand):
                     "2",
                 ],
             )
+            # Beat runs the operations reconciler (resumes work whose lease expired).
+            stack.spawn(
+                "beat",
+                [
+                    python(),
+                    "-m",
+                    "celery",
+                    "-A",
+                    "panel",
+                    "beat",
+                    "--loglevel",
+                    "INFO",
+                    "--schedule",
+                    str(var_dir / "celerybeat-schedule"),
+                ],
+            )
             web = stack.spawn(
                 "web",
                 [

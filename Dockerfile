@@ -1,0 +1,43 @@
+# BigV Panel: one image for the web server, the Celery workers, beat and the demo simulator.
+FROM python:3.13-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    # The source tree in /app is what runs: it sits beside templates/ and static/, which
+    # settings.py finds relative to the code (the installed copy only brings the pinned deps).
+    PYTHONPATH=/app \
+    PANEL_VAR_DIR=/data \
+    PANEL_ENV=production
+
+WORKDIR /app
+
+# Dependencies first, so that a code change does not reinstall them.
+COPY pyproject.toml README.md ./
+COPY panel ./panel
+RUN pip install .
+
+COPY manage.py ./
+COPY templates ./templates
+COPY static ./static
+
+# Hashed, compressed static files for WhiteNoise. Settings need their secrets to load; these
+# throwaway values exist only in this RUN (the real ones come from .env at run time).
+RUN DJANGO_SECRET_KEY=collectstatic-only \
+    PANEL_CREDENTIAL_KEYS=Y29sbGVjdHN0YXRpYy1vbmx5LW5vdC1hLWtleS0wMDA= \
+    PANEL_AUDIT_KEY=collectstatic-only \
+    DJANGO_ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput
+
+# A user without a login shell or write access to the code; /data (audit checkpoint, beat
+# schedule, simulator state) is the only place it writes.
+RUN useradd --system --user-group --uid 10001 --home-dir /app --shell /usr/sbin/nologin panel \
+    && mkdir -p /data && chown panel:panel /data
+USER panel
+
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+    CMD ["python", "-m", "panel.core.probe"]
+CMD ["uvicorn", "panel.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
+     "--proxy-headers", "--lifespan", "off"]

@@ -1,0 +1,180 @@
+"""The rule table: for every URL pattern, what each role gets from a GET and from a POST.
+
+Keyed by URL name (or, for unnamed patterns, the route). ``test_authorization_matrix`` fails
+for a URL without an entry here: a new view must say who may use it. Path parameters are
+filled from the demo world (``values`` in the test): account ``demo``, group ``web``, VM
+``web1``, web1's second disc and additional IP, an operation and a batch started by a
+teammate, an audit entry; ``params`` overrides them for one URL.
+
+POST bodies are valid (the owner's request succeeds) unless the entry says otherwise, so
+that a refusal is BigV's (or the panel's) decision about the person, not about the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.security.policies import BigV, Policy, Public, Staff, Team
+
+Data = dict[str, Any] | Callable[[dict[str, str]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    get: Policy
+    post: Policy
+    data: Data = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+    htmx: bool = False  # the URL serves fragments to htmx: ask as htmx does
+    why: str = ""
+
+
+NOT_ALLOWED = Team(405)
+# A GET of a direct VM action: the no-JavaScript confirmation page (200, for destructive
+# actions) or a redirect back to the VM page — no BigV call either way; the POST decides.
+CONFIRM, BACK = Team(200), Team(302)
+VM_WRITE = BigV("vm:web1", "write", 302)
+VM_READ = BigV("vm:web1", "read", 200)
+GRACE = {"action": "plan", "grace_seconds": 60}
+
+
+def _vm(values: dict[str, str], **data: Any) -> dict[str, Any]:
+    """A VM action's body: the id the page showed rides along, as the page sends it."""
+    return {"vm_id": values["web1_id"], **data}
+
+
+def _vm_action(**data: Any) -> Callable[[dict[str, str]], dict[str, Any]]:
+    return lambda values: _vm(values, **data)
+
+
+def _staff(get: int, post: int) -> Rule:
+    return Rule(get=Staff(get), post=Staff(post))
+
+
+ADMIN: dict[str, Rule] = {
+    "admin:index": _staff(200, 200),
+    "admin:logout": Rule(get=Staff(405), post=Staff(302), why="logs the superuser out"),
+    "admin:password_change": _staff(200, 200),
+    "admin:password_change_done": _staff(200, 405),
+    "admin:autocomplete": _staff(403, 405),  # without a model and field: refused
+    "admin:jsi18n": _staff(200, 405),
+    "admin:view_on_site": _staff(404, 404),  # users have no page of their own
+    "admin:app_list": _staff(200, 200),
+    "admin/(?P<url>.*)$": _staff(404, 404),  # an unknown admin path
+    "admin:auth_user_password_change": _staff(200, 200),
+    "admin:audit_auditentry_add": _staff(403, 403),  # the audit trail is append-only
+    "admin:audit_auditentry_delete": _staff(403, 403),
+    "admin:audit_auditentry_change": _staff(200, 403),  # view only
+}
+for _model in ("auth_group", "auth_user", "audit_auditentry"):
+    ADMIN.setdefault(f"admin:{_model}_changelist", _staff(200, 200))
+    ADMIN.setdefault(f"admin:{_model}_add", _staff(200, 200))  # empty POST: form errors
+    ADMIN.setdefault(f"admin:{_model}_history", _staff(200, 200))
+    ADMIN.setdefault(f"admin:{_model}_delete", _staff(200, 200))  # empty POST: the question
+    ADMIN.setdefault(f"admin:{_model}_change", _staff(200, 200))  # empty POST: form errors
+    _app, _name = _model.split("_", 1)
+    ADMIN[f"admin/{_app}/{_name}/<path:object_id>/"] = _staff(302, 302)  # → its change page
+
+
+RULES: dict[str, Rule] = {
+    **ADMIN,
+    # --- no login needed --------------------------------------------------------------------
+    "healthz": Rule(get=Public(200, api="reads"), post=Public(405)),
+    "login": Rule(get=Public(200), post=Public(200), why="empty POST: the form's errors"),
+    "admin_login": Rule(get=Public(302), post=Public(405), why="to the one throttled login"),
+    "admin:login": Rule(get=Public(302), post=Public(405), why="shadowed by admin_login"),
+    # --- the panel's own pages (the team shares them) ---------------------------------------
+    "logout": Rule(get=NOT_ALLOWED, post=Team(302)),
+    "password_change": Rule(get=Team(200), post=Team(200), why="empty POST: errors"),
+    "audit:list": Rule(get=Team(200), post=NOT_ALLOWED, why="the trail is the team's"),
+    "audit:detail": Rule(get=Team(200), post=NOT_ALLOWED),
+    "audit:export": Rule(get=Team(200), post=NOT_ALLOWED),
+    "credentials:connection": Rule(get=Team(200), post=NOT_ALLOWED),
+    "credentials:connect_api_key": Rule(get=NOT_ALLOWED, post=Team(200), why="empty form"),
+    "credentials:connect_password": Rule(get=NOT_ALLOWED, post=Team(200), why="empty form"),
+    "credentials:check": Rule(get=NOT_ALLOWED, post=Team(302, api="reads"), why="own key"),
+    "credentials:disconnect": Rule(get=Team(200), post=Team(302), why="one's own only"),
+    "home": Rule(get=Team(200, api="reads"), post=NOT_ALLOWED, why="each sees own accounts"),
+    "accounts:all_vms": Rule(get=Team(200, api="reads"), post=NOT_ALLOWED),
+    # --- operations: team-visible; any panel user may cancel (the audit says who) ---------
+    "operations:list": Rule(get=Team(200), post=NOT_ALLOWED),
+    "operations:list_table": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
+    "operations:running": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
+    "operations:detail": Rule(get=Team(200), post=NOT_ALLOWED),
+    "operations:progress": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
+    "operations:cancel": Rule(get=Team(200), post=Team(302)),
+    "operations:batch_new": Rule(get=Team(200), post=Team(400), why="empty: no API call"),
+    "operations:batch": Rule(get=Team(200), post=NOT_ALLOWED),
+    "operations:batch_progress": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
+    "operations:batch_stop": Rule(get=NOT_ALLOWED, post=Team(302)),
+    # Streams need the ASGI server; the WSGI test client is told so (ASGI: tests/operations).
+    "operations:team_events": Rule(get=Team(503), post=NOT_ALLOWED),
+    "operations:events": Rule(get=Team(503), post=NOT_ALLOWED),
+    "operations:batch_events": Rule(get=Team(503), post=NOT_ALLOWED),
+    # Operation forms: the POST is the plan step — it reads the VM, writes nothing.
+    "operations:spec_change": Rule(
+        get=VM_READ, post=VM_READ, data={"action": "plan", "cores": 4, "grace_seconds": 60}
+    ),
+    "operations:move": Rule(
+        get=BigV("account:demo", "read", 200),
+        post=BigV("vm:db1", "read", 200),
+        data={**GRACE, "target_group": "web", "choice_group": ["web", "db"]},
+        params={"group": "db", "vm": "db1"},
+        why="db1 into web: the viewer may read web but not db1",
+    ),
+    "operations:reimage": Rule(
+        get=Team(200),
+        post=VM_READ,
+        data={**GRACE, "distribution": "bookworm", "root_password": "Pw-7c1f-9a2e-x"},
+    ),
+    "operations:graceful_restart": Rule(get=Team(200), post=VM_READ, data=GRACE),
+    "operations:graceful_shutdown": Rule(get=Team(200), post=VM_READ, data=GRACE),
+    "operations:create_vm": Rule(
+        get=BigV("account:demo", "read", 200), post=Team(400), why="empty: no API call"
+    ),
+    # --- a VM and its direct actions ----------------------------------------------------
+    "vms:detail": Rule(get=VM_READ, post=NOT_ALLOWED),
+    "vms:panel": Rule(
+        get=BigV("vm:web1", "read", 200, refusal_status=200), post=NOT_ALLOWED, htmx=True
+    ),
+    "vms:start": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),
+    "vms:stop": Rule(get=CONFIRM, post=VM_WRITE, data=_vm_action()),
+    "vms:reboot": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),
+    "vms:powerdown": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),
+    "vms:reset": Rule(get=CONFIRM, post=VM_WRITE, data=_vm_action()),
+    "vms:sendkey": Rule(
+        get=BACK, post=VM_WRITE, data=_vm_action(key1="ctrl", key2="alt", key3="delete")
+    ),
+    "vms:rename": Rule(get=BACK, post=VM_WRITE, data=_vm_action(name="web1-renamed")),
+    "vms:cdrom": Rule(
+        get=BACK, post=VM_WRITE, data=_vm_action(url="https://cdimage.example/netinst.iso")
+    ),
+    "vms:keymap": Rule(get=BACK, post=VM_WRITE, data=_vm_action(keymap="en-gb")),
+    "vms:hardware_profile_lock": Rule(get=BACK, post=VM_WRITE, data=_vm_action(value="true")),
+    "vms:autoreboot": Rule(get=BACK, post=VM_WRITE, data=_vm_action(value="false")),
+    "vms:disc_create": Rule(
+        get=BACK, post=VM_WRITE, data=_vm_action(size_gib=10, storage_grade="sata", label="x")
+    ),
+    "vms:disc_resize": Rule(
+        get=BACK, post=VM_WRITE, data=_vm_action(size_gib=60, current_size=51200)
+    ),
+    "vms:disc_delete": Rule(get=CONFIRM, post=VM_WRITE, data=_vm_action()),
+    "vms:ip_rdns": Rule(get=VM_READ, post=VM_WRITE, data=_vm_action(rdns="web1.example.org")),
+    "vms:delete": Rule(get=CONFIRM, post=VM_WRITE, data=_vm_action()),
+    "vms:undelete": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),
+    "vms:purge": Rule(get=BACK, post=VM_WRITE, data=_vm_action(confirm_name="web1")),
+    # --- accounts and groups ----------------------------------------------------------
+    "accounts:account": Rule(get=BigV("account:demo", "read", 200), post=NOT_ALLOWED),
+    "accounts:group_create": Rule(
+        get=Team(200), post=BigV("account:demo", "write", 302), data={"name": "newgroup"}
+    ),
+    "accounts:group": Rule(get=BigV("group:web", "read", 200), post=NOT_ALLOWED),
+    "accounts:group_rename": Rule(
+        get=Team(200), post=BigV("group:web", "write", 302), data={"name": "web-renamed"}
+    ),
+    "accounts:group_delete": Rule(
+        get=Team(200), post=BigV("group:spare", "write", 302), params={"group": "spare"}
+    ),
+}
