@@ -11,6 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 
+# The real Celery worker (one per test process), for tests/operations, tests/e2e and more.
+from tests.celery_worker import (  # noqa: F401  (fixtures, used by name)
+    _operations_timings,
+    _session_worker,
+    celery_queue,
+    worker,
+)
+
 
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[object]:

@@ -22,14 +22,6 @@ from django.test import Client
 
 from panel.core.stack import wait_for_http
 from tests.credentials.helpers import connect_key, make_user
-
-# The engine's fixtures: a real worker on a queue of its own, with short timings.
-from tests.operations.conftest import (  # noqa: F401  (fixtures, used by name)
-    _operations_timings,
-    _session_worker,
-    celery_queue,
-    worker,
-)
 from tests.operations.helpers import sim_call, vm_id_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery")]
@@ -61,7 +53,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def panel_url(worker: Any, tmp_path: Path) -> Iterator[str]:  # noqa: F811  (the fixture)
+def panel_url(worker: Any, tmp_path: Path) -> Iterator[str]:
     """The panel under uvicorn, with the worker's environment (database, Redis, BigV)."""
     port = _free_port()
     log = (tmp_path / "uvicorn.log").open("wb")
