@@ -89,8 +89,42 @@ def _session_worker(
 
 
 @pytest.fixture
-def worker(_session_worker: Worker, transactional_db: Any, sim: Any) -> Worker:
+def worker(_session_worker: Worker, transactional_db: Any, sim: Any) -> Iterator[Worker]:
     """The running worker (restarted if a kill test left it dead). Rows are committed
-    (``transactional_db``) so the worker process sees them."""
+    (``transactional_db``) so the worker process sees them.
+
+    Afterwards, any operation the test left active is fenced off (its epoch bumped, so the
+    worker's compare-and-swap fails before the next write) and the simulator is given a
+    moment to go quiet: a step still in flight must not land in the next test's fresh world.
+    """
     _session_worker.ensure_running()
-    return _session_worker
+    yield _session_worker
+    from django.db.models import F
+
+    from panel.operations.models import Operation
+    from panel.operations.status import OperationStatus
+
+    fenced = Operation.objects.filter(status__in=OperationStatus.ACTIVE).update(
+        epoch=F("epoch") + 1, status="cancelled"
+    )
+    if fenced:
+        _wait_until_quiet(sim)
+
+
+def _wait_until_quiet(sim: Any, *, quiet: float = 0.5, limit: float = 10.0) -> None:
+    """Wait until the simulator has seen no request for ``quiet`` seconds (or ``limit``)."""
+    import json
+    import time
+    import urllib.request
+
+    def last_seq() -> int:
+        with urllib.request.urlopen(f"{sim.control_url}/requests?since=0") as response:
+            return int(json.load(response)["last_seq"])
+
+    deadline = time.monotonic() + limit
+    seen, since = last_seq(), time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - since < quiet:
+        time.sleep(0.1)
+        now = last_seq()
+        if now != seen:
+            seen, since = now, time.monotonic()
