@@ -191,7 +191,8 @@ def test_kill_during_reimage(worker, alice, sim, power, boundary, mode):
         before["power_on"],
         before["autoreboot_on"],
     )
-    assert op.status == "succeeded" and after["last_imaged_with"] == "trusty"
+    assert op.status == "succeeded", (op.error, op.step_log)
+    assert after["last_imaged_with"] == "trusty"
     assert_secret_nowhere(op, PASSWORD)
 
 
