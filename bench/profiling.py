@@ -2,7 +2,8 @@
 
 Reads ``{"username", "pages": [{"name", "path"}], "repeats", "out"}`` on stdin; for each page
 renders it ``repeats`` times through Django's test client (the view, middleware and templates
-the web server runs; the BigV calls go to the bench's simulator) under pyinstrument, and writes
+the web server runs; the BigV calls go to the bench's simulator) under pyinstrument, as
+reloads (``Cache-Control: max-age=0``, so the read cache never hides the work), and writes
 ``profile-<name>.txt`` (the call tree) into ``out``; then, without the profiler,
 times the parts of each request (``TIMERS``). Prints both as JSON.
 """
@@ -18,6 +19,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+RELOAD = {"Cache-Control": "max-age=0"}
 
 # Where a page's time goes: inclusive timers wrapped around these (module, attribute path).
 TIMERS = {
@@ -61,7 +64,7 @@ def breakdown(client: Any, path: str, repeats: int) -> dict[str, float]:
     for _ in range(repeats):
         spent.clear()
         t0 = time.perf_counter()
-        client.get(path)
+        client.get(path, headers=RELOAD)
         total = (time.perf_counter() - t0) * 1000.0
         row = dict(spent)
         row["decode + typed parse"] = row.get("BigV call (total)", 0.0) - row.get(
@@ -95,7 +98,7 @@ def main() -> int:
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for _ in range(int(spec.get("repeats", 20))):
-            response = client.get(page["path"])
+            response = client.get(page["path"], headers=RELOAD)
             if response.status_code != 200:
                 raise RuntimeError(f"{page['path']}: HTTP {response.status_code}")
         profiler.stop()

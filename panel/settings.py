@@ -86,6 +86,9 @@ ROOT_URLCONF = "panel.urls"
 WSGI_APPLICATION = "panel.wsgi.application"
 ASGI_APPLICATION = "panel.asgi.application"
 
+# Selects are written in Python, the rest as Django does (see panel.core.form_renderer).
+FORM_RENDERER = "panel.core.form_renderer.PanelFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -165,6 +168,10 @@ BIGV_DEADLINE = float(os.environ.get("BIGV_DEADLINE", "30"))
 # The only hosts credentials may be sent to (panel.core.checks). Loopback (the simulator of
 # `make run`) is allowed outside production without being listed.
 BIGV_ALLOWED_HOSTS = env_list("BIGV_ALLOWED_HOSTS", default=["uk0.bigv.io", "auth.bytemark.co.uk"])
+# The VM tables' per-user read cache (panel.core.read_cache): how long a listing is reused
+# while nobody writes through the panel (0 turns it off), and how many VMs one process holds.
+READ_CACHE_SECONDS = float(os.environ.get("PANEL_READ_CACHE_SECONDS", "10"))
+READ_CACHE_MAX_VMS = int(os.environ.get("PANEL_READ_CACHE_MAX_VMS", "20000"))
 
 # --- Redis and Celery ----------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -33,8 +33,12 @@ def simulator() -> Iterator[object]:
 
 @pytest.fixture
 def sim(simulator, settings):
-    """A freshly seeded simulator, with the panel's settings pointed at it."""
+    """A freshly seeded simulator, with the panel's settings pointed at it (and nothing the
+    read cache kept from the previous test's world)."""
+    from panel.core import read_cache
+
     simulator.reset()
+    read_cache.clear()
     settings.BIGV_API_URL = simulator.api_url
     settings.BIGV_AUTH_URL = simulator.auth_url
     return simulator

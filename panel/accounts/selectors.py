@@ -2,7 +2,9 @@
 embeds groups → VMs → discs/NICs), so a page's cost does not grow with its size.
 
 They return ``panel.bigv.types`` values, wrapped in small frozen summaries where a page needs
-counts; never dicts shaped for templates.
+counts; never dicts shaped for templates. The VM tables read through the per-user read cache
+(``panel.core.read_cache``): sorting, filtering and searching reuse the answer of a moment ago
+until someone writes through the panel; ``fresh`` asks BigV again.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from panel.accounts import table
-from panel.accounts.table import VmListing, VmQuery, VmRow
+from panel.accounts.table import VmListing, VmQuery, VmRow, VmSet
 from panel.bigv import BigVClient
 from panel.bigv.types import Account, Group, VirtualMachine
+from panel.core.bigv import PanelClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +86,33 @@ def account_summary(*, client: BigVClient, account: str) -> AccountSummary:
 
 
 def group_vm_listing(
-    *, client: BigVClient, account: str, group: str, query: VmQuery
+    *, client: PanelClient, account: str, group: str, query: VmQuery, fresh: bool = False
 ) -> GroupListing:
-    found = client.group(account, group, overview=True, include_deleted=query.show_deleted)
-    rows = (VmRow(account=account, group=found.name, vm=vm) for vm in found.virtual_machines)
+    deleted = query.show_deleted
+
+    def fetch() -> tuple[Group, VmSet]:
+        found = client.group(account, group, overview=True, include_deleted=deleted)
+        rows = (VmRow(account, found.name, vm) for vm in found.virtual_machines)
+        return found, VmSet.of(rows, show_deleted=deleted)
+
+    read = client.cached(
+        ("group", account, group, deleted), fetch, weight=lambda g: len(g[1].rows), fresh=fresh
+    )
+    found, rows = read.value
     # Account/group filters belong to the all-VMs page; here the URL already chose them.
     query = replace(query, account="", group="")
-    return GroupListing(account=account, group=found, listing=table.apply(rows, query))
+    listing = table.apply(rows, query, as_of=read.fetched_at)
+    return GroupListing(account=account, group=found, listing=listing)
 
 
-def all_vm_listing(*, client: BigVClient, query: VmQuery) -> VmListing:
-    accounts = client.accounts(overview=True, include_deleted=query.show_deleted)
-    rows = (
-        VmRow(account=a.name, group=g.name, vm=vm)
-        for a in accounts
-        for g in a.groups
-        for vm in g.virtual_machines
-    )
-    return table.apply(rows, query)
+def all_vm_listing(*, client: PanelClient, query: VmQuery, fresh: bool = False) -> VmListing:
+    deleted = query.show_deleted
+
+    def fetch() -> VmSet:
+        accounts = client.accounts(overview=True, include_deleted=deleted)
+        groups = ((a, g) for a in accounts for g in a.groups)
+        rows = (VmRow(a.name, g.name, vm) for a, g in groups for vm in g.virtual_machines)
+        return VmSet.of(rows, show_deleted=deleted)
+
+    read = client.cached(("accounts", deleted), fetch, weight=lambda s: len(s.rows), fresh=fresh)
+    return table.apply(read.value, query, as_of=read.fetched_at)

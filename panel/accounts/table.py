@@ -7,7 +7,8 @@ are easy to test and the page costs exactly one request however it is sorted.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from panel.bigv.types import VirtualMachine
@@ -20,6 +21,9 @@ class VmRow:
     account: str
     group: str
     vm: VirtualMachine
+    # The row's HTML once panel.accounts.rows has built it, by ``show_place``. Rows live in
+    # the read cache for a few seconds, so each later sort or filter reuses their markup.
+    html: dict[bool, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def state(self) -> str:
@@ -52,6 +56,7 @@ class VmListing:
     accounts: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     filtered: bool = False
+    as_of: datetime | None = None  # when BigV gave the data (it may come from the read cache)
 
 
 def power_state(vm: VirtualMachine) -> str:
@@ -102,23 +107,48 @@ def matches(row: VmRow, query: VmQuery) -> bool:
     return True
 
 
-def apply(rows: Iterable[VmRow], query: VmQuery) -> VmListing:
-    # What the filters can choose from: deleted VMs only when they were asked for.
-    visible = [r for r in rows if query.show_deleted or not r.vm.deleted]
-    chosen = [r for r in visible if matches(r, query)]
-    key = SORT_KEYS.get(query.sort, SORT_KEYS["name"])
-    # Two stable sorts: the tie-breaker (name, then id) always ascends, the column may not.
-    chosen.sort(key=lambda r: (_text(r.vm.name), r.vm.id))
-    chosen.sort(key=key, reverse=query.descending)
+@dataclass(frozen=True, slots=True)
+class VmSet:
+    """One read's rows as the table can show them — deleted ones only if they were asked for
+    — in name order, with what the filters can offer. Worked out once per read, so that a
+    sort or filter of a cached read (panel.core.read_cache) only filters and sorts."""
+
+    rows: tuple[VmRow, ...]  # by name, then id
+    zones: tuple[str, ...]
+    profiles: tuple[str, ...]
+    accounts: tuple[str, ...]
+    groups: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rows: Iterable[VmRow], *, show_deleted: bool) -> VmSet:
+        # What the filters can choose from: deleted VMs only when they were asked for.
+        visible = [r for r in rows if show_deleted or not r.vm.deleted]
+        visible.sort(key=lambda r: (_text(r.vm.name), r.vm.id))
+        return cls(
+            rows=tuple(visible),
+            zones=_distinct(r.vm.zone_name for r in visible),
+            profiles=_distinct(r.vm.hardware_profile for r in visible),
+            accounts=_distinct(r.account for r in visible),
+            groups=_distinct(r.group for r in visible),
+        )
+
+
+def apply(vms: VmSet, query: VmQuery, as_of: datetime | None = None) -> VmListing:
+    """``vms`` (read with ``query.show_deleted``) filtered and sorted as ``query`` asks."""
+    chosen = [r for r in vms.rows if matches(r, query)]
+    if query.sort != "name" or query.descending:
+        # A stable sort of the name-ordered rows: ties stay by name, then id, ascending.
+        chosen.sort(key=SORT_KEYS.get(query.sort, SORT_KEYS["name"]), reverse=query.descending)
     return VmListing(
         rows=tuple(chosen),
-        total=len(visible),
+        total=len(vms.rows),
         query=query,
-        zones=_distinct(r.vm.zone_name for r in visible),
-        profiles=_distinct(r.vm.hardware_profile for r in visible),
-        accounts=_distinct(r.account for r in visible),
-        groups=_distinct(r.group for r in visible),
-        filtered=len(chosen) != len(visible),
+        zones=vms.zones,
+        profiles=vms.profiles,
+        accounts=vms.accounts,
+        groups=vms.groups,
+        filtered=len(chosen) != len(vms.rows),
+        as_of=as_of,
     )
 
 

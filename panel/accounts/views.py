@@ -37,6 +37,7 @@ from panel.core.errors import (
     bigv_errors,
     unavailable_message,
 )
+from panel.core.read_cache import wants_fresh
 
 
 def _is_fragment(request: HttpRequest) -> bool:
@@ -84,7 +85,11 @@ def account(request: HttpRequest, account: str) -> HttpResponse:
 def group(request: HttpRequest, account: str, group: str) -> HttpResponse:
     filters = VmQueryForm(request.GET)
     found = selectors.group_vm_listing(
-        client=client_for(request.user), account=account, group=group, query=filters.to_query()
+        client=client_for(request.user),
+        account=account,
+        group=group,
+        query=filters.to_query(),
+        fresh=wants_fresh(request),
     )
     context = {
         "account": account,
@@ -99,7 +104,9 @@ def group(request: HttpRequest, account: str, group: str) -> HttpResponse:
 @bigv_errors
 def all_vms(request: HttpRequest) -> HttpResponse:
     filters = VmQueryForm(request.GET)
-    listing = selectors.all_vm_listing(client=client_for(request.user), query=filters.to_query())
+    listing = selectors.all_vm_listing(
+        client=client_for(request.user), query=filters.to_query(), fresh=wants_fresh(request)
+    )
     context = {"listing": listing, "filters": filters, "show_place": True}
     return _page(request, "accounts/all_vms.html", "vm-table", context)
 

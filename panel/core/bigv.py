@@ -15,15 +15,17 @@ tests (and benchmarks) count the API requests one page makes.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 from panel.bigv import AuthClient, BigVClient, ClientConfig, Definitions
+from panel.core import read_cache
 from panel.core.log_redaction import remember_secret
 from panel.credentials.crypto import CredentialMismatch, CredentialUndecryptable, decrypt_token
 from panel.credentials.models import BigVCredential
@@ -35,6 +37,7 @@ __all__ = [
     "CredentialMismatch",
     "CredentialUndecryptable",
     "NotConnected",
+    "PanelClient",
     "auth_client",
     "client_config",
     "client_for",
@@ -104,7 +107,44 @@ def _on_request(method: str, path: str, status: int | None) -> None:
         counter.calls.append(ApiCall(method=method, path=path, status=status))
 
 
+def _writes_noted(api_url: str) -> Callable[[str, str, int | None], None]:
+    def on_request(method: str, path: str, status: int | None) -> None:
+        if method != "GET":
+            # Even a failed or unanswered write may have changed something.
+            read_cache.note_write(api_url)
+
+    return on_request
+
+
 # --- building clients ----------------------------------------------------------------------
+
+
+class PanelClient(BigVClient):
+    """A brain client as the panel builds it, which also knows whose credential it carries:
+    ``cache_scope`` is a keyed fingerprint of the token ("" without one), the identity under
+    which ``panel.core.read_cache`` keeps what this client read."""
+
+    def __init__(self, *, cache_scope: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cache_scope = cache_scope
+
+    def cached[T](
+        self,
+        what: tuple[Any, ...],
+        fetch: Callable[[], T],
+        *,
+        weight: Callable[[T], int],
+        fresh: bool = False,
+    ) -> read_cache.Read[T]:
+        """``fetch()`` through the per-user read cache (see ``panel.core.read_cache``)."""
+        return read_cache.read(
+            scope=self.cache_scope,
+            api_url=self.api_url,
+            what=what,
+            fetch=fetch,
+            weight=weight,
+            fresh=fresh,
+        )
 
 
 def client_config() -> ClientConfig:
@@ -115,19 +155,25 @@ def client_config() -> ClientConfig:
     )
 
 
-def client_with_token(token: str | None) -> BigVClient:
+def client_with_token(token: str | None) -> PanelClient:
     """A brain client for an explicit token (``None``: unauthenticated, for definitions).
 
     Only for checking a credential before it is stored; everything else uses
     ``client_for(user)``.
     """
     remember_secret(token)  # cut out of every log line of this process from now on
-    client = BigVClient(api_url=settings.BIGV_API_URL, token=token, config=client_config())
+    scope = (
+        salted_hmac("panel.core.read_cache", token, algorithm="sha256").hexdigest() if token else ""
+    )
+    client = PanelClient(
+        cache_scope=scope, api_url=settings.BIGV_API_URL, token=token, config=client_config()
+    )
     client.on_request.append(_on_request)
+    client.on_request.append(_writes_noted(client.api_url))
     return client
 
 
-def client_for(user: Any) -> BigVClient:
+def client_for(user: Any) -> PanelClient:
     """A brain client acting with ``user``'s own BigV credential.
 
     Raises ``NotConnected`` when the user has none or it is expired/rejected, and

@@ -16,16 +16,13 @@ import logging
 from typing import Any
 
 import redis
-from django.conf import settings
 from django.db import transaction
+
+from panel.core.redis_conn import shared_redis
 
 logger = logging.getLogger(__name__)
 
 TEAM_CHANNEL = "panel:ops"
-# A worker must never wait long on a Redis that is down: the step it just committed is done.
-_SOCKET_TIMEOUT = 1.0
-
-_clients: dict[str, redis.Redis] = {}
 
 
 def operation_channel(operation_id: object) -> str:
@@ -73,7 +70,9 @@ def publish(operation: Any) -> None:
 def _send(message: dict[str, Any]) -> None:
     body = json.dumps(message, separators=(",", ":"))
     try:
-        pipe = _client().pipeline(transaction=False)
+        # Short timeouts: a worker must never wait long on a Redis that is down, the step it
+        # just committed is done.
+        pipe = shared_redis().pipeline(transaction=False)
         for channel in channels_for(message):
             pipe.publish(channel, body)
         pipe.execute()
@@ -81,14 +80,3 @@ def _send(message: dict[str, Any]) -> None:
         logger.warning("operation %s: live status not published (%s)", message["id"], error)
     except Exception:  # never raise into a worker step: the database already holds the truth
         logger.exception("operation %s: live status not published", message["id"])
-
-
-def _client() -> redis.Redis:
-    url = settings.REDIS_URL
-    client = _clients.get(url)
-    if client is None:
-        client = redis.Redis.from_url(
-            url, socket_connect_timeout=_SOCKET_TIMEOUT, socket_timeout=_SOCKET_TIMEOUT
-        )
-        _clients[url] = client
-    return client

@@ -70,7 +70,12 @@ def operation(operation_id: uuid.UUID | str) -> Operation | None:
 def active_operations(limit: int = RUNNING_NOW_LIMIT) -> tuple[int, list[Operation]]:
     """The team-wide "running now": how many, and the newest ``limit`` of them."""
     rows = Operation.objects.filter(status__in=OperationStatus.ACTIVE).order_by("-created_at")
-    return rows.count(), list(rows[:limit])
+    # One query on every page while the team runs at most ``limit`` (the usual case); the
+    # count only when there are more than the header shows.
+    newest = list(rows[: limit + 1])
+    if len(newest) <= limit:
+        return len(newest), newest
+    return rows.count(), newest[:limit]
 
 
 def operation_for_vm(vm_id: int | None) -> Operation | None:

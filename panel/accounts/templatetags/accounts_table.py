@@ -6,23 +6,34 @@ table; it keeps every other filter in the query string and says which way it sor
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from panel.accounts.rows import render_rows
+
 register = template.Library()
 
 
 def _query_with(path: str, params: QueryDict, **changes: str) -> str:
-    query = params.copy()
-    for key, value in changes.items():
-        query[key] = value
-    # Empty filters only lengthen the URL that is pushed into the history.
-    for key in [k for k, v in query.lists() if not any(v)]:
-        del query[key]
+    """``path`` with the query string ``params`` as changed by ``changes`` (in place where the
+    key is already there). Built without copying the QueryDict: a table has nine of these."""
+    pairs: list[tuple[str, str]] = []
+    for key, values in params.lists():
+        if key == "fresh":
+            continue  # a "Refresh" asks for new data once, not on every later click
+        if key in changes:
+            values = [changes[key]]
+        # Empty filters only lengthen the URL that is pushed into the history.
+        if any(values):
+            pairs.extend((key, value) for value in values)
+    added = changes.items()
+    pairs.extend((k, v) for k, v in added if v and (k not in params or k == "fresh"))
     # Absolute path: htmx resolves hx-get against the document, which may be another URL.
-    return f"{path}?{query.urlencode()}"
+    return f"{path}?{urlencode(pairs)}"
 
 
 @register.simple_tag(takes_context=True)
@@ -51,3 +62,16 @@ def sort_header(context: template.Context, key: str, label: str, numeric: bool =
         arrow,
         f", sort {'ascending' if next_dir == 'asc' else 'descending'}",
     )
+
+
+@register.simple_tag(takes_context=True)
+def vm_rows(context: template.Context) -> SafeString:
+    """The table's body rows (see ``panel.accounts.rows`` for why they are not a loop here)."""
+    return render_rows(context["listing"].rows, show_place=bool(context.get("show_place")))
+
+
+@register.simple_tag(takes_context=True)
+def refresh_url(context: template.Context) -> str:
+    """This table's URL asking for data read now (``panel.core.read_cache.wants_fresh``)."""
+    request = context["request"]
+    return _query_with(request.path, request.GET, fresh="1")

@@ -1,0 +1,72 @@
+"""The form renderer: Django's own, except that ``<select>`` widgets are written in Python.
+
+Django renders every ``<option>`` through two template includes (the option and its
+attributes). The VM page has a dozen selects fed by ``GET /definitions`` — keymaps, images,
+zones, profiles, storage grades and the key lists of "send key" — close to a thousand
+options, and those includes were about 80% of the page's time (``make bench``). The markup
+below is exactly what ``django/forms/widgets/select.html`` and ``select_option.html``
+produce (a test compares the two), with the same escaping; any other widget, and a select
+whose options use another template, still goes through the templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
+from django.utils.html import conditional_escape
+
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+
+
+def _text(value: Any) -> str:
+    # ``{{ value|stringformat:'s' }}``: str(), escaped unless already marked safe.
+    return str(conditional_escape(value if isinstance(value, str) else str(value)))
+
+
+def _attrs(attrs: Mapping[str, Any]) -> str:
+    """``django/forms/widgets/attrs.html``: False leaves the attribute out, True writes its
+    name alone, anything else ``name="value"``."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"')
+    return "".join(parts)
+
+
+def _plain_options(widget: Mapping[str, Any]) -> bool:
+    return all(
+        option.get("template_name") == OPTION
+        for _, options, _ in widget.get("optgroups", ())
+        for option in options
+    )
+
+
+def render_select(widget: Mapping[str, Any]) -> str:
+    out = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _ in widget["optgroups"]:
+        if group_name:
+            out.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for option in options:
+            out.append(
+                f'\n  <option value="{_text(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_text(option['label'])}</option>\n"  # the included file's last newline
+            )
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>")
+    return "".join(out)
+
+
+class PanelFormRenderer(DjangoTemplates):
+    def render(
+        self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+    ) -> str:
+        widget = context.get("widget")
+        if template_name == SELECT and isinstance(widget, Mapping) and _plain_options(widget):
+            return render_select(widget)
+        return str(super().render(template_name, context, request))
