@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from panel.core.form_renderer import PanelFormRenderer
 
-XSS = '<img src=x onerror=alert(1)>"&\''
+XSS = "<img src=x onerror=alert(1)>\"&'"
 CHOICES: list[Any] = [
     ("", "Any"),
     ("york", "York"),
