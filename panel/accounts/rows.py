@@ -6,8 +6,9 @@ are therefore written here with ``html.escape`` on every value from the API, and
 links come from one ``reverse()`` per (account, group) with the VM's segment put in its
 place — the segment is a DNS label or a numeric id (``url_segment``), which needs no quoting.
 
-The markup is the same as the row that ``accounts/_vm_table.html`` documents; the power badge
-mirrors ``_components/power_badge.html`` and the checkbox ``operations/_bulk_checkbox.html``.
+The markup is the row that ``accounts/_vm_table.html`` documents; the power badge mirrors
+``_components/power_badge.html``. Each live VM's checkbox belongs to ``#bulk-form``
+(``operations/_bulk_bar.html``); deleted VMs cannot be changed, so they get none.
 """
 
 from __future__ import annotations

@@ -22,16 +22,17 @@ def _query_with(path: str, params: QueryDict, **changes: str) -> str:
     """``path`` with the query string ``params`` as changed by ``changes`` (in place where the
     key is already there). Built without copying the QueryDict: a table has nine of these."""
     pairs: list[tuple[str, str]] = []
+    placed: set[str] = set()
     for key, values in params.lists():
         if key == "fresh":
             continue  # a "Refresh" asks for new data once, not on every later click
         if key in changes:
             values = [changes[key]]
+            placed.add(key)
         # Empty filters only lengthen the URL that is pushed into the history.
         if any(values):
             pairs.extend((key, value) for value in values)
-    added = changes.items()
-    pairs.extend((k, v) for k, v in added if v and (k not in params or k == "fresh"))
+    pairs.extend((key, value) for key, value in changes.items() if key not in placed and value)
     # Absolute path: htmx resolves hx-get against the document, which may be another URL.
     return f"{path}?{urlencode(pairs)}"
 
