@@ -214,6 +214,8 @@ OPERATIONS_COMPENSATION_GRACE_SECONDS = float(
     os.environ.get("PANEL_OPERATIONS_COMPENSATION_GRACE_SECONDS", "60")
 )
 # Celery beat (started by `make run`): resume operations whose lease expired.
+# In-memory schedule with a heartbeat file (see panel/core/beat.py).
+CELERY_BEAT_SCHEDULER = "panel.core.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "reconcile-operations": {
         "task": "panel.operations.reconcile_operations",
