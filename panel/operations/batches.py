@@ -1,10 +1,13 @@
 """Bulk: one change to several VMs, ``concurrency`` at a time, "stop after N failures".
 
-``batch_start`` plans every VM (from its live state), creates one pending operation each
-and starts up to ``concurrency``; each operation that ends calls ``fill``, which starts the
-next waiting one — or, once the batch has reached its failure limit, cancels the waiting
-ones and marks the batch stopped (running ones finish and put their VM back as usual). The
-reconciler also calls ``fill`` so a batch never stalls on a crash between the two.
+``batch_start`` plans every VM (from its live state) and creates one pending operation
+each; the first ``concurrency`` start as soon as they are planned, so workers are busy while
+the rest are still being planned (planning 200 VMs takes seconds). Each operation that ends
+calls ``fill``, which starts the next waiting one — or, once the batch has reached its
+failure limit, cancels the waiting ones and marks the batch stopped (running ones finish
+and put their VM back as usual). A batch finishes only once ``planned_at`` says it knows
+all its operations. The reconciler also calls ``fill`` so a batch never stalls on a crash
+between the two, and closes the planning of a batch whose planner died.
 """
 
 from __future__ import annotations
@@ -54,23 +57,38 @@ def batch_start(
     )
     skipped: list[dict[str, str]] = []
     seen: set[tuple[str, str, str]] = set()
-    for ref in refs:
-        key = (ref.account, ref.group, ref.vm)
-        if key in seen:
-            continue
-        seen.add(key)
-        try:
-            plan = plan_for_batch(client=client, ref=ref, kind=kind, params=dict(params))
-            operation_start(actor=actor, client=None, ref_or_target=plan.ref, plan=plan,
-                            batch=batch)  # fmt: skip
-        except (NothingToDo, InvalidPlan, Busy, BigVError) as error:
-            skipped.append({"vm": ref.label, "reason": str(error)})
-    if skipped:
-        Batch.objects.filter(pk=batch.pk).update(skipped=skipped)
-        batch.skipped = skipped
+    queued = 0
+    try:
+        for ref in refs:
+            key = (ref.account, ref.group, ref.vm)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                plan = plan_for_batch(client=client, ref=ref, kind=kind, params=dict(params))
+                operation_start(actor=actor, client=None, ref_or_target=plan.ref, plan=plan,
+                                batch=batch)  # fmt: skip
+            except (NothingToDo, InvalidPlan, Busy, BigVError) as error:
+                skipped.append({"vm": ref.label, "reason": str(error)})
+                continue
+            queued += 1
+            # Beyond the first ``concurrency``, the operations that end do the starting.
+            if queued <= concurrency:
+                fill(batch.pk)
+    finally:
+        Batch.objects.filter(pk=batch.pk).update(skipped=skipped, planned_at=timezone.now())
     fill(batch.pk)
     batch.refresh_from_db()
     return batch
+
+
+def close_abandoned_planning(older_than: dt.timedelta) -> int:
+    """Mark as planned the batches whose planner died mid-way (the web process was killed),
+    so they can finish with the operations they have; returns how many."""
+    cutoff = timezone.now() - older_than
+    return Batch.objects.filter(planned_at__isnull=True, created_at__lt=cutoff).update(
+        planned_at=timezone.now()
+    )
 
 
 def batch_cancel(*, actor: Actor, batch: Batch) -> Batch:
@@ -129,7 +147,7 @@ def fill(batch_id: Any) -> None:
 def _maybe_finish(batch_id: Any) -> None:
     with transaction.atomic():
         batch = Batch.objects.select_for_update().filter(pk=batch_id).first()
-        if batch is None or batch.finished_at is not None:
+        if batch is None or batch.finished_at is not None or batch.planned_at is None:
             return
         if Operation.objects.filter(batch_id=batch.pk, status__in=OperationStatus.ACTIVE).exists():
             return

@@ -37,6 +37,9 @@ class Batch(models.Model):
     # VMs left out at the start: [{"vm": "web1 in demo/web", "reason": "busy: …"}].
     skipped = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set once every VM has been planned: the first operations start while the rest are
+    # still being planned, and the batch may not finish before it knows all of them.
+    planned_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -3,11 +3,13 @@
 The broker's redelivery is the fast path; this is the guarantee. It resumes every active
 operation whose lease expired (a run died, a countdown task was lost with its worker or
 with Redis), or whose owner on this host is a dead process, and operations that were
-enqueued but never picked up. It also tops up running batches.
+enqueued but never picked up. It also tops up running batches, and closes the planning of
+batches whose planner died.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db.models import Q
@@ -18,6 +20,10 @@ from panel.operations.models import Batch, Operation
 from panel.operations.status import OperationStatus
 
 logger = logging.getLogger(__name__)
+
+# Planning runs inside one web request (seconds for hundreds of VMs); a batch still
+# unplanned after this long lost its planner with the request.
+PLANNING_ABANDONED_AFTER = dt.timedelta(minutes=10)
 
 
 def reconcile() -> int:
@@ -40,6 +46,7 @@ def reconcile() -> int:
             logger.warning("operation %s: lease abandoned; resuming", seen["id"])
             dispatch.send(seen["id"], task_id=task_id)
             resumed += 1
+    batches.close_abandoned_planning(PLANNING_ABANDONED_AFTER)
     for batch_id in Batch.objects.filter(finished_at__isnull=True).values_list("id", flat=True):
         batches.fill(batch_id)
     return resumed

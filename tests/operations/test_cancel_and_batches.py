@@ -89,6 +89,31 @@ def test_batch_graceful_restart_with_concurrency_limit(worker, alice, sim):
     assert batch.counts["succeeded"] == 4
 
 
+def test_batch_starts_work_while_planning_and_finishes_only_once_planned(worker, alice, sim):
+    def refs_planned_slowly():
+        yield ref("web1")
+        # web1 runs (and even ends) before web2 is planned: the workers are not idle while
+        # a long selection is planned, and the batch does not finish with web1 alone.
+        web1 = wait_for(lambda: Operation.objects.filter(vm_name="web1").first(), 10, "web1")
+        assert wait_terminal(web1).status == "succeeded"
+        assert Batch.objects.get(pk=web1.batch_id).finished_at is None
+        yield ref("web2")
+
+    with client_for(alice) as client:
+        batch = batch_start(
+            actor=actor_for(alice),
+            client=client,
+            refs=refs_planned_slowly(),
+            kind="power_off",
+            params={},
+            concurrency=1,
+            stop_after_failures=0,
+        )
+    assert batch.planned_at is not None
+    wait_for(lambda: Batch.objects.get(pk=batch.pk).finished_at, 30, "the batch to finish")
+    assert Batch.objects.get(pk=batch.pk).counts["succeeded"] == 2
+
+
 def test_batch_stops_after_n_failures_and_cancels_the_rest(worker, alice, sim):
     sim_patch(sim, vm_id_of(sim, "web1"), ignore_acpi=True)
     with client_for(alice) as client:
