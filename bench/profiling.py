@@ -2,10 +2,11 @@
 
 Reads ``{"username", "pages": [{"name", "path"}], "repeats", "out"}`` on stdin; for each page
 renders it ``repeats`` times through Django's test client (the view, middleware and templates
-the web server runs; the BigV calls go to the bench's simulator) under pyinstrument, as
-reloads (``Cache-Control: max-age=0``, so the read cache never hides the work), and writes
-``profile-<name>.txt`` (the call tree) into ``out``; then, without the profiler,
-times the parts of each request (``TIMERS``). Prints both as JSON.
+the web server runs; the BigV calls go to the bench's simulator) under pyinstrument, once as
+reloads (``Cache-Control: max-age=0``, so the read cache never hides the work) and once as
+navigation (the read cache may answer), and writes ``profile-<name>.txt`` and
+``profile-<name>-navigate.txt`` (the call trees) into ``out``; then, without the profiler,
+times the parts of each reload (``TIMERS``). Prints both as JSON.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 RELOAD = {"Cache-Control": "max-age=0"}
+# (file name suffix, request headers) of the profiled ways of asking for a page.
+MODES = (("", RELOAD), ("-navigate", {}))
 
 # Where a page's time goes: inclusive timers wrapped around these (module, attribute path).
 TIMERS = {
@@ -95,17 +98,18 @@ def main() -> int:
     written: list[str] = []
     for page in spec["pages"]:
         client.get(page["path"])  # warm the caches outside the profile
-        profiler = Profiler(interval=0.0005)
-        profiler.start()
-        for _ in range(int(spec.get("repeats", 20))):
-            response = client.get(page["path"], headers=RELOAD)
-            if response.status_code != 200:
-                raise RuntimeError(f"{page['path']}: HTTP {response.status_code}")
-        profiler.stop()
         slug = re.sub(r"[^a-z0-9]+", "-", page["name"].lower()).strip("-")
-        text = out / f"profile-{slug}.txt"
-        text.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
-        written.append(str(text))
+        for suffix, headers in MODES:
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            for _ in range(int(spec.get("repeats", 20))):
+                response = client.get(page["path"], headers=headers)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{page['path']}: HTTP {response.status_code}")
+            profiler.stop()
+            text = out / f"profile-{slug}{suffix}.txt"
+            text.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+            written.append(str(text))
     parts = {page["name"]: breakdown(client, page["path"], int(spec.get("repeats", 20)))
              for page in spec["pages"]}  # fmt: skip
     print(json.dumps({"written": written, "breakdown": parts}))
