@@ -11,27 +11,46 @@ a small page (measured by ``make bench``: a 3 ms login page took 12 ms).
 one ``sync_to_async`` call — what the WSGI handler does, inside one thread hop. The async
 views (the Server-Sent Event streams, which must not hold a thread for as long as a page is
 open) keep Django's own async handler. ``application`` routes by the view the URL resolves
-to, so a new async view needs no list to be kept up to date.
+to, so a new async view needs no list to be kept up to date. A page's sync work runs on a
+thread kept from earlier requests rather than one started (and joined) for it
+(``page_threads``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, sync_to_async
+from asgiref.sync import ThreadSensitiveContext, iscoroutinefunction, sync_to_async
 from django.core.asgi import get_asgi_application
 from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, get_resolver
 
+from panel.core.page_threads import PageThreads
+
 Scope = dict[str, Any]
 
 
 class PagesHandler(ASGIHandler):
-    """Django's ASGI handler with the middleware chain and the view run as one sync call."""
+    """Django's ASGI handler with the middleware chain and the view run as one sync call,
+    on a thread reused from earlier requests (``page_threads``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads = PageThreads()
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        executor = self.threads.take()
+        try:
+            # The outermost context decides: Django's own ThreadSensitiveContext() inside
+            # ``super().__call__`` then uses this executor instead of starting a thread.
+            async with ThreadSensitiveContext(executor=executor):
+                await super().__call__(scope, receive, send)
+        finally:
+            self.threads.give_back(executor)
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         # thread_sensitive: inside the request's ThreadSensitiveContext, as Django's own
