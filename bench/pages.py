@@ -120,17 +120,29 @@ def run(bench: Bench) -> dict[str, Any]:
     missed = not all(t["met"] for t in found)
     if (missed and not cfg.quick) or bench.profile:
         result["profile"] = profile(bench, rows)
-        parts = result["profile"]["breakdown_ms"].get("large group 500")
+        parts = result["profile"]["breakdown_ms"]
         for target in found:
-            if parts and target["name"].startswith("group 500") and not target["met"]:
-                target["reason"] = (
-                    f"per request (in-process): template render {parts.get('template render')} "
-                    f"ms, JSON decode + typed parse {parts.get('decode + typed parse')} ms, "
-                    f"BigV HTTP {parts.get('BigV call (HTTP)')} ms, middleware/session/"
-                    f"credential/view {parts.get('other (middleware, session, credential, view)')}"
-                    f" ms of {parts.get('total')} ms"
+            if target["name"].startswith("group 500") and not target["met"]:
+                target["reason"] = _group_500_reason(
+                    parts.get("large group 500-navigate"), parts.get("large group 500")
                 )
     return result
+
+
+def _group_500_reason(navigate: dict[str, float] | None, reload: dict[str, float] | None) -> str:
+    """Where the 500-VM group's time goes, in words, from the in-process breakdowns."""
+    if not navigate or not reload:
+        return "no breakdown"
+    other = "other (middleware, session, credential, view)"
+    return (
+        f"navigating (read cache hit), per request in-process: template render "
+        f"{navigate.get('template render')} ms, running-now query "
+        f"{navigate.get('running-now query')} ms, middleware/session/credential/view "
+        f"{navigate.get(other)} ms of {navigate.get('total')} ms, the rest is the HTTP server "
+        f"and network; reloading: JSON decode + typed parse "
+        f"{reload.get('decode + typed parse')} ms, BigV HTTP {reload.get('BigV call (HTTP)')} "
+        f"ms, template render {reload.get('template render')} ms of {reload.get('total')} ms"
+    )
 
 
 def profile(bench: Bench, rows: list[dict[str, Any]]) -> dict[str, Any]:

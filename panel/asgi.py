@@ -1,6 +1,10 @@
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "panel.settings")
+# The web process runs pages on threads it keeps (panel.core.page_threads), so a database
+# connection kept per thread is bounded by them: keep each for a minute rather than
+# connecting anew on every page. (Elsewhere the default stays 0; see settings.)
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
 
 from panel.core.asgi_handlers import build_application
 

@@ -105,8 +105,9 @@ TEMPLATES = [
     },
 ]
 
-# Persistent connections default to off: under ASGI each request may run on a different
-# thread, and Django's docs advise against CONN_MAX_AGE there (connections would pile up).
+# Persistent connections default to off: under Django's stock ASGI handler each request
+# runs on a new thread, and its docs advise against CONN_MAX_AGE there (connections would
+# pile up). The panel's web process reuses its page threads and so sets 60 (panel/asgi.py).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'panel.sqlite3'}"),

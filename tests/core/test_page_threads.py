@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,6 +13,8 @@ import pytest
 
 from panel.core.asgi_handlers import PagesHandler
 from panel.core.page_threads import PageThreads
+
+pytestmark = pytest.mark.django_db
 
 
 def _scope(path: str) -> dict:
@@ -125,4 +130,16 @@ def test_idle_threads_past_the_limit_end(monkeypatch):
     assert all(name.startswith("panel-page") for name in closed)
 
 
-pytestmark = pytest.mark.django_db
+@pytest.mark.parametrize(("configured", "expected"), [(None, "60"), ("0", "0")])
+def test_the_web_process_keeps_database_connections_unless_configured(configured, expected):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_CONN_MAX_AGE"}
+    if configured is not None:
+        env["DATABASE_CONN_MAX_AGE"] = configured
+    code = (
+        "import panel.asgi; from django.conf import settings; "
+        "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == expected
