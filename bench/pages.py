@@ -20,6 +20,7 @@ from typing import Any
 
 from bench.context import USERNAME, Bench
 from bench.http import summary, timed
+from bench.profiling import RELOAD
 from bench.stack import PY
 
 SMALL_WORLD = [
@@ -41,9 +42,6 @@ def large_world(sizes: tuple[int, ...]) -> list[tuple[str, str, int | None]]:
         ("VM detail", f"/accounts/demo/groups/bulk{biggest}/vms/bulk{biggest}-0001/", None),
     ]
     return pages
-
-
-RELOAD = {"Cache-Control": "max-age=0"}  # what a browser sends when the user reloads
 
 
 def _page_calls(bench: Bench, path: str, reload: bool = True) -> tuple[float, list[dict[str, Any]]]:

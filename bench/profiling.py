@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-RELOAD = {"Cache-Control": "max-age=0"}
+RELOAD = {"Cache-Control": "max-age=0"}  # what a browser sends when the user reloads
 # (file name suffix, request headers) of the profiled ways of asking for a page.
 MODES = (("", RELOAD), ("-navigate", {}))
 

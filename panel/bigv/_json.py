@@ -63,32 +63,25 @@ class Reader:
         return value
 
     def integer(self, key: str) -> int:
-        value: int = self._get(key, int, _MISSING)
-        return value
+        return self._get(key, int, _MISSING)
 
     def opt_integer(self, key: str) -> int | None:
-        value: int | None = self._get(key, int, None)
-        return value
+        return self._get(key, int, None)
 
     def text(self, key: str) -> str:
-        value: str = self._get(key, str, _MISSING)
-        return value
+        return self._get(key, str, _MISSING)
 
     def text_or(self, key: str, default: str) -> str:
-        value: str = self._get(key, str, default)
-        return value
+        return self._get(key, str, default)
 
     def opt_text(self, key: str) -> str | None:
-        value: str | None = self._get(key, str, None)
-        return value
+        return self._get(key, str, None)
 
     def flag(self, key: str, default: bool = False) -> bool:
-        value: bool = self._get(key, bool, default)
-        return value
+        return self._get(key, bool, default)
 
     def opt_flag(self, key: str) -> bool | None:
-        value: bool | None = self._get(key, bool, None)
-        return value
+        return self._get(key, bool, None)
 
     def texts(self, key: str) -> tuple[str, ...]:
         items = self._get(key, list, [])

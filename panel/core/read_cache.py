@@ -5,9 +5,9 @@ click; each would re-download and re-parse the whole group from BigV. Instead th
 answer is kept for ``READ_CACHE_SECONDS`` (10 s by default) in this process, under a key made
 of:
 
-* the **identity** that read it — a keyed fingerprint of the BigV token (``client_scope``), so
-  one person's view (BigV privileges differ) is never shown to another, and reconnecting as
-  another BigV user starts afresh;
+* the **identity** that read it — a keyed fingerprint of the BigV token
+  (``PanelClient.cache_scope``), so one person's view (BigV privileges differ) is never shown
+  to another, and reconnecting as another BigV user starts afresh;
 * the brain's **write generation** — a counter in Redis that every panel write to that brain
   increments (``note_write``, hooked into every client in pages *and* workers). Any change
   made through the panel by anyone therefore shows on the next request, in every process;

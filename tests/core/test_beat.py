@@ -6,7 +6,7 @@ from panel.celery import app
 from panel.core.beat import HeartbeatScheduler
 
 
-def test_each_tick_touches_the_heartbeat_and_no_shelve_is_written(tmp_path, settings):
+def test_each_tick_touches_the_heartbeat_and_no_shelve_is_written(tmp_path):
     heartbeat = tmp_path / "celerybeat-schedule"
     scheduler = HeartbeatScheduler(app=app, schedule_filename=str(heartbeat), lazy=True)
     scheduler.tick()
