@@ -9,10 +9,10 @@ a small page (measured by ``make bench``: a 3 ms login page took 12 ms).
 
 ``PagesHandler`` therefore builds the chain in sync mode and runs chain and view together in
 one ``sync_to_async`` call — what the WSGI handler does, inside one thread hop. The async
-views (the Server-Sent Event streams, which must not hold a thread for as long as a page is
-open) keep Django's own async handler. ``application`` routes by the view the URL resolves
-to, so a new async view needs no list to be kept up to date. A page's sync work runs on a
-thread kept from earlier requests rather than one started (and joined) for it
+views (the Server-Sent Event streams, which must not keep a thread busy for as long as a page
+is open) keep Django's own async handler. ``PanelApplication`` routes by the view the URL
+resolves to, so a new async view needs no list to be kept up to date. A request's sync work
+runs on a thread kept from earlier requests rather than one started (and joined) for it
 (``page_threads``).
 """
 
@@ -32,25 +32,10 @@ Scope = dict[str, Any]
 
 
 class PagesHandler(ASGIHandler):
-    """Django's ASGI handler with the middleware chain and the view run as one sync call,
-    on a thread reused from earlier requests (``page_threads``)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.threads = PageThreads()
+    """Django's ASGI handler with the middleware chain and the view run as one sync call."""
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
-
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        executor = self.threads.take()
-        try:
-            # The outermost context decides: Django's own ThreadSensitiveContext() inside
-            # ``super().__call__`` then uses this executor instead of starting a thread.
-            async with ThreadSensitiveContext(executor=executor):
-                await super().__call__(scope, receive, send)
-        finally:
-            self.threads.give_back(executor)
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         # thread_sensitive: inside the request's ThreadSensitiveContext, as Django's own
@@ -66,14 +51,38 @@ def is_async_view(path: str) -> bool:
     return iscoroutinefunction(match.func)
 
 
-def build_application() -> Any:
-    streams = get_asgi_application()  # also runs django.setup()
-    pages = PagesHandler()
+class PanelApplication:
+    """Routes a request to the pages or the streams handler, in a thread context of its own.
 
-    async def application(scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and not is_async_view(scope["path"]):
-            await pages(scope, receive, send)
-        else:
-            await streams(scope, receive, send)
+    The context is set here, for both handlers, rather than left to Django's own
+    ``ThreadSensitiveContext()``, because that one only takes effect when no context is set
+    yet — and a request's task can start with an old one already set. asyncio runs a
+    transport's ``data_received`` in the context of whoever last resumed reading, so with
+    keep-alive a new request's task may copy the context of the previous request on that
+    connection (CPython issue 140947). Django would then reuse that request's finished
+    context: asgiref refuses ("ThreadSensitiveContext has exited"), the stream dies, and the
+    browser only catches up when it reconnects. A context with an executor always starts
+    afresh, whatever the task inherited; nothing else is reset, so context set by a wrapping
+    ASGI middleware (tracing, say) still reaches the views.
+    """
 
-    return application
+    def __init__(self) -> None:
+        self.streams = get_asgi_application()  # also runs django.setup()
+        self.pages = PagesHandler()
+        self.threads = PageThreads()
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.streams(scope, receive, send)  # Django refuses it, with the reason
+            return
+        handler = self.streams if is_async_view(scope["path"]) else self.pages
+        executor = self.threads.take()
+        try:
+            async with ThreadSensitiveContext(executor=executor):
+                await handler(scope, receive, send)
+        finally:
+            self.threads.give_back(executor)
+
+
+def build_application() -> PanelApplication:
+    return PanelApplication()

@@ -1,4 +1,4 @@
-"""Threads for the panel's pages under ASGI, reused from one request to the next.
+"""Threads for the panel's requests under ASGI, reused from one request to the next.
 
 Django's ASGI handler runs each request's sync code (signals, middleware, view, closing the
 response) in a thread of its own: a new single-thread executor per request, and a second new
@@ -10,8 +10,9 @@ back when done; the same thread runs every sync part of the request (as Django r
 a thread-sensitive context), so its database connection still belongs to one thread at a
 time. An executor goes back to the idle list only once the thread has drained its queue:
 a request whose client went away leaves its view running, and no new request may queue
-behind it. Past ``keep`` idle threads, the extra ones close their database connections
-and end.
+behind it. A live stream keeps its thread while it is open; the thread sits idle between
+renders (the stream waits on the event loop) and is parked when the stream ends. Past
+``keep`` idle threads, the extra ones close their database connections and end.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Pages under ASGI run on threads kept from one request to the next."""
+"""Requests under ASGI run on threads kept from one request to the next, each in a thread
+context of its own."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from asgiref.sync import SyncToAsync, ThreadSensitiveContext
 
-from panel.core.asgi_handlers import PagesHandler
+from panel.core.asgi_handlers import PanelApplication
 from panel.core.page_threads import PageThreads
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def _scope(path: str) -> dict:
     }
 
 
-async def _get(handler: PagesHandler, path: str) -> int:
+async def _get(handler: PanelApplication, path: str) -> int:
     sent: list[dict] = []
     requested = asyncio.Event()
 
@@ -62,7 +64,7 @@ async def _until(done, limit: float = 5.0) -> None:
 
 
 def test_sequential_pages_reuse_one_thread():
-    handler = PagesHandler()
+    handler = PanelApplication()
 
     async def run() -> None:
         for _ in range(5):
@@ -75,7 +77,7 @@ def test_sequential_pages_reuse_one_thread():
 
 
 def test_concurrent_pages_get_threads_of_their_own():
-    handler = PagesHandler()
+    handler = PanelApplication()
 
     async def run() -> None:
         statuses = await asyncio.gather(*(_get(handler, "/login/") for _ in range(4)))
@@ -85,6 +87,24 @@ def test_concurrent_pages_get_threads_of_their_own():
     asyncio.run(run())
     assert handler.threads.created >= 2
     assert len(handler.threads.idle) == handler.threads.created
+
+
+@pytest.mark.parametrize("path", ["/operations/events", "/login/"])
+def test_a_request_that_inherits_a_finished_requests_context_runs_in_its_own(path):
+    """With keep-alive, asyncio may start a request's task in a copy of the previous
+    request's context (CPython issue 140947): the thread context it finds already set has
+    exited. The stream (an async view, Django's own handler) and the page must both run."""
+    app = PanelApplication()
+
+    async def run() -> int:
+        finished = ThreadSensitiveContext(executor=ThreadPoolExecutor(max_workers=1))
+        async with finished:
+            pass
+        SyncToAsync.thread_sensitive_context.set(finished)  # what the leak hands over
+        return await _get(app, path)
+
+    # Anonymous: the stream's login check answers (a redirect), the login page renders.
+    assert asyncio.run(run()) == (302 if "events" in path else 200)
 
 
 def test_a_thread_still_busy_is_not_handed_out_until_it_drains():

@@ -73,6 +73,10 @@ def panel_url(worker: Any, tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+    # A stream that dies on the server looks, in the browser, like a slow one: the page
+    # reconnects and catches up. So the server's own log must show no error either.
+    text = (tmp_path / "uvicorn.log").read_text(errors="replace")
+    assert "Traceback" not in text, text
 
 
 @pytest.fixture
