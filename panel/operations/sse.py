@@ -144,8 +144,7 @@ async def live_stream(
                 await client.aclose()
             except (aioredis.RedisError, OSError):
                 pass
-        # The database connection is released by Django's request_finished signal, which
-        # the ASGI handler sends when the response closes (also after a disconnect).
+        # No database connection to release: each render gives its own back (views/live.py).
 
 
 def event_stream(stream: AsyncIterator[str]) -> StreamingHttpResponse:

@@ -44,7 +44,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.xdist_group("browser"))
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is open, asyncio counts its loop
+# as running in this thread, and every later test on the same xdist worker that runs async
+# code (asyncio.run, async_to_sync) would be refused. Closed after the module, it is gone
+# before a test of another module starts; a launch costs about a second.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not os.path.exists(CHROMIUM):
         pytest.skip(

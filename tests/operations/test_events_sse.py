@@ -217,6 +217,41 @@ def test_the_team_stream_sends_count_and_list(user, redis_url, settings):
     assert "db1" in second_list["data"]
 
 
+@pytest.mark.parametrize("which", ["operation", "team", "batch"])
+def test_a_stream_holds_no_database_connection_while_it_waits(
+    transactional_db, user, redis_url, settings, which
+):
+    """One open stream per tab must not mean one open database connection per tab."""
+    from django.db import connection
+
+    from panel.operations.models import Batch
+
+    settings.REDIS_URL = redis_url
+    op = _make_op(user)
+    url = {
+        "operation": lambda: reverse("operations:events", args=[op.pk]),
+        "team": lambda: reverse("operations:team_events"),
+        "batch": lambda: reverse(
+            "operations:batch_events",
+            args=[Batch.objects.create(actor=user, actor_username="carol", kind="spec_change").pk],
+        ),
+    }[which]()
+
+    async def scenario() -> bool:
+        client = AsyncClient()
+        await client.aforce_login(user)
+        response = await client.get(url)
+        stream = aiter(response.streaming_content)
+        await _next(stream)  # retry
+        await _next(stream)  # the present, read from the database
+        # The stream now waits for a nudge; the thread that rendered holds no connection.
+        closed = await sync_to_async(lambda: connection.connection is None)()
+        await response.streaming_content.aclose()
+        return closed
+
+    assert async_to_sync(scenario)() is True
+
+
 @pytest.mark.parametrize("name", ["operations:events", "operations:progress"])
 def test_live_status_needs_a_login(db, name, user):
     op = _make_op(user)

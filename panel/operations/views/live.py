@@ -10,10 +10,12 @@ too; tests/operations/test_events_sse.py checks it). Rendering happens in a thre
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -53,6 +55,26 @@ def _progress_context(request: HttpRequest, op: Operation) -> dict[str, Any]:
     return {"op": op, "view": view, "compact": request.GET.get("compact") == "1"}
 
 
+async def _rendered(snapshot: Callable[..., Snapshot], *args: Any) -> Snapshot:
+    """Render on the request's thread, then hand its database connection back.
+
+    A stream waits seconds to minutes between renders, and every page has one open (the
+    header's "running now"). A connection held meanwhile would be one PostgreSQL connection
+    per open tab, and a team's tabs would reach ``max_connections`` long before the web
+    process ran out of anything else. Reconnecting costs a few milliseconds per render.
+    """
+    return await sync_to_async(_then_release)(snapshot, *args)
+
+
+def _then_release(snapshot: Callable[..., Snapshot], *args: Any) -> Snapshot:
+    try:
+        return snapshot(*args)
+    finally:
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:  # never under a caller's transaction
+                connection.close()
+
+
 # --- one operation -------------------------------------------------------------------------
 
 
@@ -73,7 +95,7 @@ async def operation_events(request: HttpRequest, operation_id: uuid.UUID) -> Htt
         raise Http404("No such operation.")
 
     async def snapshot() -> Snapshot:
-        return await sync_to_async(_operation_snapshot)(request, operation_id)
+        return await _rendered(_operation_snapshot, request, operation_id)
 
     channels = [events.operation_channel(operation_id)]
     return event_stream(live_stream(channels, snapshot))
@@ -114,7 +136,7 @@ async def team_events(request: HttpRequest) -> HttpResponseBase:
         return refused
 
     async def snapshot() -> Snapshot:
-        return await sync_to_async(_team_snapshot)(request)
+        return await _rendered(_team_snapshot, request)
 
     return event_stream(live_stream([events.TEAM_CHANNEL], snapshot))
 
@@ -166,7 +188,7 @@ async def batch_events(request: HttpRequest, batch_id: uuid.UUID) -> HttpRespons
         raise Http404("No such batch.")
 
     async def snapshot() -> Snapshot:
-        return await sync_to_async(_batch_snapshot)(request, batch_id)
+        return await _rendered(_batch_snapshot, request, batch_id)
 
     return event_stream(live_stream([events.batch_channel(batch_id)], snapshot))
 
