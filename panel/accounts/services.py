@@ -2,8 +2,9 @@
 
 Every refusal or failure from the API is audited with ``record_failure`` (one entry per
 attempted action; its outcome says refused/failed and it carries the API status), then
-re-raised for the view to explain. A 403/404 on a write is thereby recorded as the denied
-action itself; no separate ``authz.denied`` entry is written, so one click is one entry.
+re-raised for the view to explain; a success carries the status the API answered too. A
+403/404 on a write is thereby recorded as the denied action itself; no separate
+``authz.denied`` entry is written, so one click is one entry.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ def group_create(*, actor: Actor, client: BigVClient, account: str, name: str) -
     validate_group_name(name)
     params = {"account": account, "name": name}
     try:
-        group = client.group_create(account, name=name)
+        with client.answered() as answer:
+            group = client.group_create(account, name=name)
     except BigVError as exc:
         record_failure(
             actor=actor,
@@ -36,6 +38,7 @@ def group_create(*, actor: Actor, client: BigVClient, account: str, name: str) -
         target=Target.group(group.id, group.name, account),
         params=params,
         after={"id": group.id, "name": group.name},
+        api_status=answer.status,
     )
     return group
 
@@ -44,7 +47,8 @@ def group_rename(*, actor: Actor, client: BigVClient, account: str, group: str, 
     validate_group_name(name)
     params = {"account": account, "group": group, "name": name}
     try:
-        renamed = client.group_rename(account, group, name=name)
+        with client.answered() as answer:
+            renamed = client.group_rename(account, group, name=name)
     except BigVError as exc:
         record_failure(
             actor=actor,
@@ -63,6 +67,7 @@ def group_rename(*, actor: Actor, client: BigVClient, account: str, group: str, 
         # The group is named in the URL by its old name; no extra GET just to read it back.
         before={"name": group},
         after={"id": renamed.id, "name": renamed.name},
+        api_status=answer.status,
     )
     return renamed
 
@@ -71,7 +76,8 @@ def group_delete(*, actor: Actor, client: BigVClient, account: str, group: str) 
     params = {"account": account, "group": group}
     target = Target.group("", group, account)
     try:
-        client.group_delete(account, group)
+        with client.answered() as answer:
+            client.group_delete(account, group)
     except BigVError as exc:
         record_failure(
             actor=actor,
@@ -88,4 +94,5 @@ def group_delete(*, actor: Actor, client: BigVClient, account: str, group: str) 
         target=target,
         params=params,
         before={"name": group},
+        api_status=answer.status,
     )

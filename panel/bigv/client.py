@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from types import TracebackType
 
 import requests
@@ -14,6 +17,19 @@ from .network import NetworkMixin
 from .transport import ClientConfig, Hook, Transport
 from .users import UsersMixin
 from .vms import VirtualMachinesMixin
+
+
+@dataclass
+class Answered:
+    """The HTTP statuses of the attempts made during a ``BigVClient.answered()`` block
+    (``None`` for an attempt that got no answer)."""
+
+    statuses: list[int | None] = field(default_factory=list)
+
+    @property
+    def status(self) -> int | None:
+        """What the API answered last: the answer the call's result came from."""
+        return self.statuses[-1] if self.statuses else None
 
 
 class BigVClient(
@@ -56,6 +72,22 @@ class BigVClient(
     @property
     def api_url(self) -> str:
         return self._transport.base_url
+
+    @contextmanager
+    def answered(self) -> Iterator[Answered]:
+        """Collect what the API answers during the block, e.g. for an audit entry: the typed
+        results carry no status, and a 202 (accepted, still provisioning) says something a
+        200 does not."""
+        answered = Answered()
+
+        def note(method: str, path: str, status: int | None) -> None:
+            answered.statuses.append(status)
+
+        self.on_request.append(note)
+        try:
+            yield answered
+        finally:
+            self.on_request.remove(note)
 
     def close(self) -> None:
         self._transport.close()

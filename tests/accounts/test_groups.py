@@ -34,7 +34,7 @@ def test_create_group_redirects_and_audits(demo_client):
     assert "staging-2" in group_rows(page)
     assert "Group “staging-2” created." in text(page)
     [entry] = audit("group.create")
-    assert entry.outcome == "succeeded"
+    assert (entry.outcome, entry.api_status) == ("succeeded", 200)
     assert entry.target_label == "staging-2 in demo"
     assert entry.actor_username == "dana"
     assert entry.params == {"account": "demo", "name": "staging-2"}

@@ -14,6 +14,7 @@ from bigv_helpers import API, TOKEN
 from panel.bigv import (
     Account,
     BigVClient,
+    ClientConfig,
     Definitions,
     Disc,
     DiscSpec,
@@ -223,7 +224,30 @@ def test_every_public_method_is_covered() -> None:
         for name in dir(BigVClient)
         if not name.startswith("_") and callable(getattr(BigVClient, name))
     }
-    assert public - covered == {"close"}
+    assert public - covered == {"close", "answered"}  # neither calls the API
+
+
+def test_answered_collects_what_the_api_answered_inside_its_block(
+    client: BigVClient, rsps: responses.RequestsMock
+) -> None:
+    rsps.add("GET", API + VMP, json=VM)
+    rsps.add("PUT", API + VMP, json=VM, status=200)
+    hooks_before = list(client.on_request)
+
+    client.vm("acme", "default", "web1")  # before the block: not collected
+    with client.answered() as answer:
+        client.vm_update("acme", "default", "web1", cores=2)
+    assert (answer.statuses, answer.status) == ([200], 200)
+    assert client.on_request == hooks_before  # the block's hook is gone again
+
+    rsps.reset()
+    retried = BigVClient(api_url=API, token=TOKEN, config=ClientConfig(backoff_base=0.0))
+    rsps.add("GET", API + VMP, status=503, json={"error": "busy"})
+    rsps.add("GET", API + VMP, json=VM)
+    with retried, retried.answered() as answer:
+        retried.vm("acme", "default", "web1")
+    # Every attempt, retries included; the result came from the last one.
+    assert (answer.statuses, answer.status) == ([503, 200], 200)
 
 
 def test_disc_create_without_label_reads_the_vm_first(

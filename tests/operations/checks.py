@@ -11,7 +11,8 @@ from tests.operations.helpers import audit_of
 
 
 def assert_audit_complete(op: Operation, *, ip: str = "192.0.2.7") -> None:
-    """Start and finish entries; every step that started ended; all name the person."""
+    """Start and finish entries; every step that started ended; all name the person; every
+    API call that succeeded says what the API answered."""
     entries = audit_of(op)
     assert entries, "no audit entries"
     assert (entries[0].action, entries[0].outcome) == (Action.OPERATION_START, Outcome.STARTED)
@@ -29,6 +30,8 @@ def assert_audit_complete(op: Operation, *, ip: str = "192.0.2.7") -> None:
         assert entry.actor_username == op.actor_username
         assert str(entry.source_ip) == ip
         assert entry.request_id == op.request_id
+        if entry.outcome == Outcome.SUCCEEDED and not entry.action.startswith("operation."):
+            assert entry.api_status is not None and 200 <= entry.api_status < 300, entry
 
 
 def assert_secret_nowhere(op: Operation, *values: str) -> None:

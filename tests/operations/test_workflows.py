@@ -159,6 +159,8 @@ def test_create_with_discs_and_image(worker, alice, sim):
         "bookworm",
     )
     assert [e["step"] for e in op.step_log] == ["create", "wait_provisioned", "verify"]
+    [created] = [e for e in audit_of(op) if e.action == Action.VM_CREATE]
+    assert (created.outcome, created.api_status) == ("succeeded", 202)  # accepted, provisioning
     assert_secret_nowhere(op, "n3w-Root-pw!")
     assert_audit_complete(op)
 

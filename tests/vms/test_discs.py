@@ -56,6 +56,7 @@ def test_add_a_disc_appends_its_row(demo_client: Any, sim: Any) -> None:
     assert 'id="vm-history"' in html
     entry = last_entry("disc.create")
     assert entry.outcome == "succeeded" and entry.target_label == "web1 in demo/web"
+    assert entry.api_status == 201  # what BigV answered, kept for successes too
     assert entry.params == {"label": "disc-3", "size": 10240, "storage_grade": "ssd"}
     assert entry.after == {"id": new.id, "label": "disc-3", "size": 10240, "grade": "ssd"}
 

@@ -38,6 +38,7 @@ def test_delete_then_undelete(demo_client: Any, demo_user: Any, sim: Any) -> Non
     assert 'id="vm-discs"' in html and "Discs cannot be changed while the VM is deleted." in html
     entry = last_entry("vm.delete")
     assert entry.outcome == "succeeded" and entry.target_id == str(vm_id)
+    assert entry.api_status == 204
     assert entry.before == {"deleted": False} and entry.after == {"deleted": True}
 
     # It appears with show-deleted, and is undeleted from there.

@@ -37,6 +37,7 @@ def test_rename_loads_the_page_at_its_new_address(demo_client: Any, sim: Any) ->
     assert sim_vm(sim, vm_id)["name"] == "frontend1"
     entry = last_entry("vm.rename")
     assert entry.outcome == "succeeded" and entry.target_label == "web1 in demo/web"
+    assert entry.api_status == 200
     assert entry.before == {"name": "web1"} and entry.after == {"name": "frontend1"}
     page = demo_client.get(vm_url("frontend1"))
     assert "Renamed web1 to frontend1." in text(page)

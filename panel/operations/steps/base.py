@@ -151,7 +151,8 @@ class StepContext:
             "secrets": secret_values,
         }
         try:
-            result = call()
+            with self.client.answered() as answer:
+                result = call()
         except BigVError as error:
             record_failure(error=error, **common)
             if isinstance(error, ApiError) and 400 <= error.status < 500:
@@ -161,7 +162,7 @@ class StepContext:
                 claims.persist(self.lease, op, "step_log", "touched")
             raise
         after = _vm_after(result)
-        record(outcome=Outcome.SUCCEEDED, after=after, **common)
+        record(outcome=Outcome.SUCCEEDED, after=after, api_status=answer.status, **common)
         self.state.pop("pending", None)
         self.state["acted"] = True  # the step changed something (not "skipped")
         self.save()

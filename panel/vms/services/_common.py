@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from panel.audit import Action, Outcome, Target, record, record_failure
-from panel.bigv import BigVError, VirtualMachine
+from panel.bigv import BigVClient, BigVError, VirtualMachine
 from panel.core.actor import Actor
 from panel.vms.refs import VmRef
 
@@ -55,6 +55,7 @@ def audited[T](
     *,
     actor: Actor,
     action: Action,
+    client: BigVClient,
     ref: VmRef,
     call: Callable[[], T],
     params: Mapping[str, Any] | None = None,
@@ -62,7 +63,8 @@ def audited[T](
     after: Callable[[T], Mapping[str, Any] | None] | None = None,
     target: Callable[[T], Target] | None = None,
 ) -> T:
-    """Run ``call`` (the one API request) and write one audit entry for how it ended.
+    """Run ``call`` (the one API request ``client`` makes) and write one audit entry for how
+    it ended, with the status the API answered.
 
     On a BigV error the failure is recorded (refused/failed, with status and message) and
     the error re-raised for the view to show.
@@ -70,7 +72,8 @@ def audited[T](
     params_dict = dict(params) if params else None
     before_dict = dict(before) if before else None
     try:
-        result = call()
+        with client.answered() as answer:
+            result = call()
     except BigVError as error:
         record_failure(
             actor=actor,
@@ -90,5 +93,6 @@ def audited[T](
         params=params_dict,
         before=before_dict,
         after=dict(after_values) if after_values else None,
+        api_status=answer.status,
     )
     return result

@@ -51,6 +51,7 @@ def disc_create(
     return audited(
         actor=actor,
         action=Action.DISC_CREATE,
+        client=client,
         ref=ref,
         call=lambda: client.disc_create(
             ref.account, ref.group, ref.vm, size=size, storage_grade=storage_grade, label=chosen
@@ -72,6 +73,7 @@ def disc_resize(
     return audited(
         actor=actor,
         action=Action.DISC_RESIZE,
+        client=client,
         ref=ref,
         call=lambda: client.disc_resize(ref.account, ref.group, ref.vm, disc_id, size=size),
         params={"disc_id": disc_id, "size": size},
@@ -97,6 +99,7 @@ def disc_delete(
     return audited(
         actor=actor,
         action=Action.DISC_DELETE,
+        client=client,
         ref=ref,
         call=delete,
         params={"disc_id": disc_id, "purge": True},

@@ -18,6 +18,7 @@ def vm_delete(*, actor: Actor, client: BigVClient, ref: VmRef) -> VmGone:
     return audited(
         actor=actor,
         action=Action.VM_DELETE,
+        client=client,
         ref=ref,
         call=delete,
         before={"deleted": False},
@@ -29,6 +30,7 @@ def vm_undelete(*, actor: Actor, client: BigVClient, ref: VmRef) -> VirtualMachi
     return audited(
         actor=actor,
         action=Action.VM_UNDELETE,
+        client=client,
         ref=ref,
         call=lambda: client.vm_undelete(ref.account, ref.group, ref.vm),
         before={"deleted": True},
@@ -50,6 +52,7 @@ def vm_purge(*, actor: Actor, client: BigVClient, ref: VmRef, confirm_name: str)
     return audited(
         actor=actor,
         action=Action.VM_PURGE,
+        client=client,
         ref=ref,
         call=purge,
         params={"purge": True},

@@ -26,6 +26,7 @@ def ip_set_rdns(
     return audited(
         actor=actor,
         action=Action.IP_RDNS,
+        client=client,
         ref=ref,
         call=lambda: client.ip_set_rdns(address, rdns),
         params={"address": address, "rdns": rdns},

@@ -20,9 +20,9 @@ _POWER_FIELDS = ("power_on", "autoreboot_on")
 
 
 def _power_put(
-    *,
     actor: Actor,
     action: Action,
+    client: BigVClient,
     ref: VmRef,
     put: Callable[[str, str, str], VirtualMachine],
     before: Mapping[str, Any] | None,
@@ -30,6 +30,7 @@ def _power_put(
     return audited(
         actor=actor,
         action=action,
+        client=client,
         ref=ref,
         call=lambda: put(ref.account, ref.group, ref.vm),
         before=before,
@@ -42,18 +43,14 @@ def vm_power_on(
     *, actor: Actor, client: BigVClient, ref: VmRef, before: Mapping[str, Any] | None = None
 ) -> VirtualMachine:
     """Start: ``autoreboot_on`` and ``power_on`` true."""
-    return _power_put(
-        actor=actor, action=Action.VM_POWER_ON, ref=ref, put=client.vm_start, before=before
-    )
+    return _power_put(actor, Action.VM_POWER_ON, client, ref, client.vm_start, before)
 
 
 def vm_power_off(
     *, actor: Actor, client: BigVClient, ref: VmRef, before: Mapping[str, Any] | None = None
 ) -> VirtualMachine:
     """Hard stop ("pull the plug"): both false, so the brain does not start it again."""
-    return _power_put(
-        actor=actor, action=Action.VM_POWER_OFF, ref=ref, put=client.vm_stop, before=before
-    )
+    return _power_put(actor, Action.VM_POWER_OFF, client, ref, client.vm_stop, before)
 
 
 def vm_reboot(
@@ -61,9 +58,7 @@ def vm_reboot(
 ) -> VirtualMachine:
     """Power off with ``autoreboot_on`` true: the brain powers it straight back on, so the
     returned VM may still say "off" for a moment."""
-    return _power_put(
-        actor=actor, action=Action.VM_REBOOT, ref=ref, put=client.vm_restart, before=before
-    )
+    return _power_put(actor, Action.VM_REBOOT, client, ref, client.vm_restart, before)
 
 
 def _signal(
@@ -81,7 +76,15 @@ def _signal(
         return SignalSent(ref=ref, signal=signal, data=data)
 
     params = {"signal": signal} if data is None else {"signal": signal, "keys": data}
-    return audited(actor=actor, action=action, ref=ref, call=send, params=params, before=before)
+    return audited(
+        actor=actor,
+        action=action,
+        client=client,
+        ref=ref,
+        call=send,
+        params=params,
+        before=before,
+    )
 
 
 def vm_acpi_powerdown(

@@ -26,6 +26,7 @@ def _update(
     return audited(
         actor=actor,
         action=action,
+        client=client,
         ref=ref,
         call=lambda: client.vm_update(ref.account, ref.group, ref.vm, **changes),
         params=changes,
