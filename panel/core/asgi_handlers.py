@@ -82,7 +82,3 @@ class PanelApplication:
                 await handler(scope, receive, send)
         finally:
             self.threads.give_back(executor)
-
-
-def build_application() -> PanelApplication:
-    return PanelApplication()
