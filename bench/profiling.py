@@ -29,7 +29,7 @@ MODES = (("", RELOAD), ("-navigate", {}))
 TIMERS = {
     "BigV call (HTTP)": ("panel.bigv.transport", "Transport.request"),
     "BigV call (total)": ("panel.bigv.transport", "Transport.call"),
-    "filter + sort": ("panel.accounts.table", "apply"),
+    "filter + sort": ("panel.inventory.table", "apply"),
     "template render": ("django.template.loader", "render_to_string"),
     "running-now query": ("panel.operations.templatetags.operations_tags", "team_state_now"),
 }

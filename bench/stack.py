@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from panel.core.embedded_redis import free_port, redis_reachable, start_embedded_redis
-from panel.core.stack import wait_for_http
+from panel.runtime.embedded_redis import free_port, redis_reachable, start_embedded_redis
+from panel.runtime.stack import wait_for_http
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PY = sys.executable

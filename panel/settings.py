@@ -57,10 +57,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "panel.core",
+    "panel.runtime",
     "panel.audit",
-    "panel.team",
+    "panel.people",
     "panel.credentials",
-    "panel.accounts",
+    "panel.inventory",
     "panel.vms",
     "panel.operations",
 ]
@@ -74,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "panel.team.idle.IdleSessionMiddleware",
+    "panel.people.idle.IdleSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -166,7 +167,7 @@ BIGV_AUTH_URL = os.environ.get("BIGV_AUTH_URL", "http://127.0.0.1:8765/auth")
 BIGV_CONNECT_TIMEOUT = float(os.environ.get("BIGV_CONNECT_TIMEOUT", "3.05"))
 BIGV_READ_TIMEOUT = float(os.environ.get("BIGV_READ_TIMEOUT", "20"))
 BIGV_DEADLINE = float(os.environ.get("BIGV_DEADLINE", "30"))
-# The only hosts credentials may be sent to (panel.core.checks). Loopback (the simulator of
+# The only hosts credentials may be sent to (panel.runtime.checks). Loopback (the simulator of
 # `make run`) is allowed outside production without being listed.
 BIGV_ALLOWED_HOSTS = env_list("BIGV_ALLOWED_HOSTS", default=["uk0.bigv.io", "auth.bytemark.co.uk"])
 # The VM tables' per-user read cache (panel.core.read_cache): how long a listing is reused
@@ -216,7 +217,7 @@ OPERATIONS_COMPENSATION_GRACE_SECONDS = float(
 )
 # Celery beat (started by `make run`): resume operations whose lease expired.
 # In-memory schedule with a heartbeat file (see panel/core/beat.py).
-CELERY_BEAT_SCHEDULER = "panel.core.beat:HeartbeatScheduler"
+CELERY_BEAT_SCHEDULER = "panel.runtime.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "reconcile-operations": {
         "task": "panel.operations.reconcile_operations",
@@ -265,7 +266,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # A session lives at most this long; with no click for PANEL_SESSION_IDLE_SECONDS it ends
-# sooner (panel.team.idle).
+# sooner (panel.people.idle).
 SESSION_COOKIE_AGE = env_int("PANEL_SESSION_MAX_AGE_SECONDS", 12 * 60 * 60)
 PANEL_SESSION_IDLE_SECONDS = env_int("PANEL_SESSION_IDLE_SECONDS", 30 * 60)
 # Requests a page sends by itself (live status): they do not count as activity.
@@ -281,7 +282,7 @@ PANEL_SESSION_BACKGROUND_VIEWS = frozenset(
     }
 )
 
-# Login throttling (panel.team.throttle): this many failures for one username from one
+# Login throttling (panel.people.throttle): this many failures for one username from one
 # address lock that pair for the cool-off period.
 PANEL_LOGIN_FAILURE_LIMIT = env_int("PANEL_LOGIN_FAILURE_LIMIT", 5)
 PANEL_LOGIN_COOLOFF_SECONDS = env_int("PANEL_LOGIN_COOLOFF_SECONDS", 15 * 60)

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from panel.core.health import healthz
-from panel.team.views import admin_login_view
+from panel.people.views import admin_login_view
+from panel.runtime.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("", include("panel.team.urls")),
+    path("", include("panel.people.urls")),
     # Before admin.site.urls: one login page for everyone (throttled and audited).
     path("admin/login/", admin_login_view, name="admin_login"),
     path("admin/", admin.site.urls),
@@ -14,5 +14,5 @@ urlpatterns = [
     path("bigv/", include("panel.credentials.urls")),
     path("operations/", include("panel.operations.urls")),
     path("", include("panel.vms.urls")),
-    path("", include("panel.accounts.urls")),
+    path("", include("panel.inventory.urls")),
 ]

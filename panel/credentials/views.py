@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from panel.bigv import BigVError, SecondFactorRequired
 from panel.core.actor import Actor
-from panel.core.errors import bigv_errors
 from panel.credentials import services
 from panel.credentials.crypto import seal_pending_login
 from panel.credentials.forms import (
@@ -29,6 +28,7 @@ from panel.credentials.forms import (
     auth_error_message,
 )
 from panel.credentials.selectors import credential_for
+from panel.web.errors import bigv_errors
 
 TEMPLATE = "credentials/connection.html"
 

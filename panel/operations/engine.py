@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from panel.audit import Action, Outcome, record
 from panel.bigv import ApiError, BigVClient, BigVError, ServerError, TransportError, Unavailable
-from panel.core.bigv import NotConnected, client_for
+from panel.credentials.clients import NotConnected, client_for
 from panel.credentials.crypto import CredentialError
 from panel.operations import claims, conf, dispatch, notify
 from panel.operations.compensation import attention_now, mark_undone, undo_steps

@@ -9,8 +9,8 @@ import pytest
 from django.test import RequestFactory
 from django.views.debug import get_exception_reporter_class
 
-from panel.core.bigv import client_with_token
 from panel.core.log_redaction import remember_secret
+from panel.credentials.clients import client_with_token
 
 SENTINEL_KEY = "apikey.ReportSentinel-5e1d7c0b"
 OPAQUE = "opaque-session-token-0a9b8c7d6e5f"

@@ -1,4 +1,4 @@
-"""The panel's URLs plus a few test-only views that exercise ``panel.core.errors``."""
+"""The panel's URLs plus a few test-only views that exercise ``panel.web.errors``."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from panel.bigv import (
     Unauthorized,
     Unavailable,
 )
-from panel.core.bigv import NotConnected, client_for
-from panel.core.errors import apply_field_errors, bigv_errors
+from panel.credentials.clients import NotConnected, client_for
 from panel.urls import urlpatterns as panel_urlpatterns
+from panel.web.errors import apply_field_errors, bigv_errors
 
 ERRORS = {
     "not_connected": lambda: NotConnected(),

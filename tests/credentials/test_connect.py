@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from panel.core.actor import Actor
-from panel.core.bigv import client_for, count_api_calls
+from panel.credentials.clients import client_for, count_api_calls
 from panel.credentials.models import BigVCredential
 from panel.credentials.services import credentials_connect_api_key, credentials_disconnect
 from tests.credentials.helpers import audit, closed_port_url, sim_last_seq

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from panel.core.bigv import client_for
+from panel.credentials.clients import client_for
 from panel.credentials.crypto import (
     CredentialMismatch,
     CredentialUndecryptable,

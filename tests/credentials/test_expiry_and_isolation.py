@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from panel.core.bigv import NotConnected, client_for
+from panel.credentials.clients import NotConnected, client_for
 from panel.credentials.crypto import encrypt_token
 from panel.credentials.models import BigVCredential
 from tests.credentials.helpers import audit, connect_key, expire_sessions, sim_requests

@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from panel.core.stack import wait_for_http
+from panel.runtime.stack import wait_for_http
 from tests.credentials.helpers import connect_key, make_user
 from tests.operations.helpers import sim_call, vm_id_of
 

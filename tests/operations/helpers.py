@@ -9,7 +9,7 @@ from typing import Any
 
 from panel.audit.models import AuditEntry
 from panel.core.actor import Actor
-from panel.core.bigv import client_for
+from panel.credentials.clients import client_for
 from panel.operations.models import Operation
 from panel.operations.services import operation_start
 from panel.vms.refs import VmRef

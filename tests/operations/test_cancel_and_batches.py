@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from panel.audit import Action
-from panel.core.bigv import client_for
+from panel.credentials.clients import client_for
 from panel.operations.batches import batch_start
 from panel.operations.models import Batch, Operation
 from panel.operations.services import operation_cancel, plan_spec_change

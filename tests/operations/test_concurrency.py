@@ -10,7 +10,7 @@ from django.db import connection
 
 from panel.audit import Action, Outcome
 from panel.audit.models import AuditEntry
-from panel.core.bigv import client_for
+from panel.credentials.clients import client_for
 from panel.operations import dispatch
 from panel.operations.models import Operation
 from panel.operations.services import Busy, operation_start, plan_graceful, plan_spec_change

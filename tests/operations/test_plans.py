@@ -8,7 +8,7 @@ import pytest
 from panel.audit import Action, Outcome
 from panel.audit.models import AuditEntry
 from panel.bigv import DiscSpec, ImageInstall, VirtualMachineSpec
-from panel.core.bigv import client_for
+from panel.credentials.clients import client_for
 from panel.operations.plans import InvalidPlan, NothingToDo
 from panel.operations.services import (
     Busy,

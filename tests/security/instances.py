@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from panel.audit import Action, Outcome, record
 from panel.core.actor import Actor
-from panel.core.bigv import client_for as bigv_client_for
+from panel.credentials.clients import client_for as bigv_client_for
 from panel.operations import batches, services
 from panel.operations.models import Batch, Operation
 from panel.vms.refs import VmRef

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from panel.core.errors import FORBIDDEN_MESSAGE, NOT_FOUND_MESSAGE
+from panel.web.errors import FORBIDDEN_MESSAGE, NOT_FOUND_MESSAGE
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from panel.core.bigv import count_api_calls, definitions
+from panel.credentials.clients import count_api_calls, definitions
 from tests.security.instances import url_path, url_values
 from tests.security.policies import Expect
 from tests.security.rules import RULES

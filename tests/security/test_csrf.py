@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from panel.core.bigv import count_api_calls, definitions
+from panel.credentials.clients import count_api_calls, definitions
 from tests.security.instances import url_path, url_values
 from tests.security.rules import RULES
 from tests.security.urlconf import url_patterns

@@ -50,7 +50,7 @@ def brain_requests(sim: Any) -> list[dict[str, Any]]:
 def clear_requests(sim: Any) -> None:
     """Start counting from here. The definitions are fetched first: they are cached for
     everyone, so a page or an action reading them from the cache makes no request."""
-    from panel.core.bigv import definitions
+    from panel.credentials.clients import definitions
 
     definitions()
     sim_call(sim, "DELETE", "/requests")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from panel.core.bigv import count_api_calls, definitions
+from panel.credentials.clients import count_api_calls, definitions
 from tests.vms.helpers import (
     HTMX,
     brain_requests,

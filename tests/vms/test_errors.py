@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from panel.core.bigv import count_api_calls, definitions
+from panel.credentials.clients import count_api_calls, definitions
 from tests.vms.cases import CASE_NAMES, case_named
 from tests.vms.helpers import HTMX, disc_ids, fault, last_entry, sim_call, text, vm_id_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from panel.core.bigv import client_for
+from panel.credentials.clients import client_for
 from tests.vms.helpers import (
     HTMX,
     brain_requests,

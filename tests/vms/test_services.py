@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from panel.core.actor import Actor
-from panel.core.bigv import client_for
+from panel.credentials.clients import client_for
 from panel.vms import services
 from panel.vms.refs import VmRef
 from tests.vms.helpers import brain_requests, clear_requests

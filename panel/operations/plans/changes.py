@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from panel.bigv import BigVClient
-from panel.core.bigv import definitions
+from panel.credentials.clients import definitions
 from panel.operations import conf
 from panel.operations.describe import grace_text, spec_change_text
 from panel.operations.status import OperationKind

@@ -29,11 +29,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from panel.bigv import BadRequest, BigVClient, NotFound
 from panel.core.actor import Actor
-from panel.core.bigv import client_for
-from panel.core.errors import NOT_FOUND_MESSAGE, apply_field_errors
+from panel.credentials.clients import client_for
 from panel.operations import services
 from panel.operations.forms_confirm import SealExpired, open_secrets, plan_digest, seal_secrets
 from panel.operations.plans import InvalidPlan, NothingToDo, Plan
+from panel.web.errors import NOT_FOUND_MESSAGE, apply_field_errors
 
 SECRET_FIELDS = ("root_password", "ssh_public_key", "firstboot_script")
 PAGE = "operations/change.html"

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from panel.core.actor import Actor
-from panel.core.bigv import client_for
-from panel.core.errors import bigv_errors
+from panel.credentials.clients import client_for
 from panel.operations import batches, selectors
 from panel.operations.forms import parse_vm_keys
 from panel.operations.forms_batch import BatchForm
 from panel.operations.plans import InvalidPlan
+from panel.web.errors import bigv_errors
 
 PAGE = "operations/batch_new.html"
 

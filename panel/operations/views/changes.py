@@ -16,13 +16,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from panel.accounts.validation import validate_group_name
 from panel.bigv import BigVClient
-from panel.core.bigv import client_for, definitions
-from panel.core.errors import bigv_errors
+from panel.credentials.clients import client_for, definitions
+from panel.inventory.validation import validate_group_name
 from panel.operations import forms, selectors, services
 from panel.operations.plans import Plan
 from panel.vms.refs import VmRef
+from panel.web.errors import bigv_errors
 
 from ._flow import Flow
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from panel.bigv import BigVClient
-from panel.core.bigv import client_for, definitions
-from panel.core.errors import bigv_errors
+from panel.credentials.clients import client_for, definitions
 from panel.operations import selectors, services
 from panel.operations.forms_create import CreateVmForm, disc_formset
 from panel.operations.plans import Plan
+from panel.web.errors import bigv_errors
 
 from ._flow import Flow
 from .changes import _valid_names

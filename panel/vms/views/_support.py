@@ -21,12 +21,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from panel.bigv import BadRequest, BigVClient, BigVError, Definitions
-from panel.core import bigv as core_bigv
 from panel.core.actor import Actor
-from panel.core.bigv import NotConnected
-from panel.core.errors import apply_field_errors, render_api_error
+from panel.credentials import clients as core_bigv
+from panel.credentials.clients import NotConnected
 from panel.credentials.crypto import CredentialError
 from panel.vms.refs import VmRef
+from panel.web.errors import apply_field_errors, render_api_error
 
 ACTION_PAGE = "vms/action.html"
 ALERT = "vms/_alert.html"
@@ -50,7 +50,7 @@ def detail_url(ref: VmRef, *, deleted: bool = False) -> str:
 
 
 def definitions() -> Definitions:
-    """Cached for everyone (panel.core.bigv); choices for keymap, sendkey and grade."""
+    """Cached for everyone (panel.credentials.clients); choices for keymap, sendkey and grade."""
     value: Definitions = core_bigv.definitions()
     return value
 

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from panel.bigv import BigVClient, Ip
-from panel.core import bigv as core_bigv
 from panel.core.actor import Actor
-from panel.core.errors import bigv_errors, render_api_error
+from panel.credentials import clients as core_bigv
 from panel.vms import forms, selectors, services
 from panel.vms.refs import VmRef
+from panel.web.errors import bigv_errors, render_api_error
 
 from ._context import PANEL, action_urls, form_action, history_oob, page_context
 from ._support import HANDLED, definitions, detail_url, hx_retarget, is_htmx, ref_from

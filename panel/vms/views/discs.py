@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from panel.bigv import BigVClient, Disc
 from panel.core.actor import Actor
-from panel.core.errors import bigv_errors
 from panel.vms import forms, services
 from panel.vms.refs import VmRef
 from panel.vms.services import DiscDeleted
+from panel.web.errors import bigv_errors
 
 from ._context import action_urls, form_action, history_oob, safe_definitions
 from ._support import ActionRunner, definitions, is_htmx, ref_from

@@ -12,9 +12,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
-from panel.core.errors import bigv_errors
 from panel.vms import forms, services
 from panel.vms.services import VmGone
+from panel.web.errors import bigv_errors
 
 from ._context import (
     action_urls,

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
-from panel.core.errors import bigv_errors
 from panel.vms import forms, services
 from panel.vms.services import SignalSent
+from panel.web.errors import bigv_errors
 
 from ._context import action_urls, form_action, render_message, render_panel
 from ._support import ActionRunner, definitions, is_htmx, ref_from

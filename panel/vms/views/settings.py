@@ -10,9 +10,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
-from panel.core.errors import bigv_errors
 from panel.vms import forms, services
 from panel.vms.refs import VmRef
+from panel.web.errors import bigv_errors
 
 from ._context import action_urls, form_action, render_panel
 from ._support import ActionRunner, definitions, detail_url, is_htmx, ref_from

@@ -1,0 +1,156 @@
+"""Filtering, searching and sorting of the VM table, done on the one overview response.
+
+Pure functions over ``panel.bigv.types`` values: no API calls and no Django, so the rules
+are easy to test and the page costs exactly one request however it is sorted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from panel.bigv.types import VirtualMachine
+
+
+@dataclass(frozen=True, slots=True)
+class VmRow:
+    """One line of the table: the VM plus the names needed for its links and columns."""
+
+    account: str
+    group: str
+    vm: VirtualMachine
+    # The row's HTML once panel.inventory.rows has built it, by ``show_place``. Rows live in
+    # the read cache for a few seconds, so each later sort or filter reuses their markup.
+    html: dict[bool, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def state(self) -> str:
+        return power_state(self.vm)
+
+
+@dataclass(frozen=True, slots=True)
+class VmQuery:
+    q: str = ""
+    power: str = ""  # "", "running", "off", "deleted"
+    zone: str = ""
+    profile: str = ""
+    account: str = ""
+    group: str = ""
+    show_deleted: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VmListing:
+    """The table after the query, plus what the filter controls offer (taken from the
+    unfiltered response so that a filter never hides its own alternatives)."""
+
+    rows: tuple[VmRow, ...]
+    total: int
+    query: VmQuery
+    zones: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    filtered: bool = False
+    as_of: datetime | None = None  # when BigV gave the data (it may come from the read cache)
+
+
+def power_state(vm: VirtualMachine) -> str:
+    if vm.deleted:
+        return "deleted"
+    return "running" if vm.power_on else "off"
+
+
+def _text(value: object) -> str:
+    return str(value or "").casefold()
+
+
+_POWER_ORDER = {"running": 0, "off": 1, "deleted": 2}
+
+SORT_KEYS: dict[str, Callable[[VmRow], Any]] = {
+    "name": lambda r: _text(r.vm.name),
+    "power": lambda r: _POWER_ORDER[r.state],
+    "cores": lambda r: r.vm.cores or 0,
+    "memory": lambda r: r.vm.memory or 0,
+    "disc": lambda r: r.vm.total_disc_mib,
+    "zone": lambda r: _text(r.vm.zone_name),
+    "profile": lambda r: _text(r.vm.hardware_profile),
+    "hostname": lambda r: _text(r.vm.hostname),
+    "account": lambda r: _text(r.account),
+    "group": lambda r: _text(r.group),
+}
+
+
+def matches(row: VmRow, query: VmQuery) -> bool:
+    vm = row.vm
+    if vm.deleted and not query.show_deleted:
+        return False
+    if query.power and row.state != query.power:
+        return False
+    if query.zone and vm.zone_name != query.zone:
+        return False
+    if query.profile and vm.hardware_profile != query.profile:
+        return False
+    if query.account and row.account != query.account:
+        return False
+    if query.group and row.group != query.group:
+        return False
+    if query.q:
+        needle = query.q.casefold()
+        haystack = [_text(vm.name), _text(vm.hostname), *(_text(ip) for ip in vm.ips)]
+        if not any(needle in text for text in haystack):
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class VmSet:
+    """One read's rows as the table can show them — deleted ones only if they were asked for
+    — in name order, with what the filters can offer. Worked out once per read, so that a
+    sort or filter of a cached read (panel.core.read_cache) only filters and sorts."""
+
+    rows: tuple[VmRow, ...]  # by name, then id
+    zones: tuple[str, ...]
+    profiles: tuple[str, ...]
+    accounts: tuple[str, ...]
+    groups: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rows: Iterable[VmRow], *, show_deleted: bool) -> VmSet:
+        # What the filters can choose from: deleted VMs only when they were asked for.
+        visible = [r for r in rows if show_deleted or not r.vm.deleted]
+        visible.sort(key=lambda r: (_text(r.vm.name), r.vm.id))
+        return cls(
+            rows=tuple(visible),
+            zones=_distinct(r.vm.zone_name for r in visible),
+            profiles=_distinct(r.vm.hardware_profile for r in visible),
+            accounts=_distinct(r.account for r in visible),
+            groups=_distinct(r.group for r in visible),
+        )
+
+
+def apply(vms: VmSet, query: VmQuery, as_of: datetime | None = None) -> VmListing:
+    """``vms`` (read with ``query.show_deleted``) filtered and sorted as ``query`` asks."""
+    chosen = [r for r in vms.rows if matches(r, query)]
+    if query.sort != "name" or query.descending:
+        # A stable sort of the name-ordered rows: ties stay by name, then id, ascending.
+        chosen.sort(key=SORT_KEYS.get(query.sort, SORT_KEYS["name"]), reverse=query.descending)
+    return VmListing(
+        rows=tuple(chosen),
+        total=len(vms.rows),
+        query=query,
+        zones=vms.zones,
+        profiles=vms.profiles,
+        accounts=vms.accounts,
+        groups=vms.groups,
+        filtered=len(chosen) != len(vms.rows),
+        as_of=as_of,
+    )
+
+
+def _distinct(values: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(sorted({v for v in values if v}, key=str.casefold))

@@ -1,0 +1,29 @@
+"""Home at "/" keeps its un-namespaced name (base.html and LOGIN_REDIRECT_URL use "home");
+the rest lives in the "accounts" namespace."""
+
+from django.urls import include, path
+
+from panel.inventory import views
+
+account_patterns = [
+    path("accounts/<str:account>/", views.account, name="account"),
+    # Not under groups/: "new" is a valid group name and would be shadowed.
+    path("accounts/<str:account>/create-group/", views.group_create, name="group_create"),
+    path("accounts/<str:account>/groups/<str:group>/", views.group, name="group"),
+    path(
+        "accounts/<str:account>/groups/<str:group>/rename/",
+        views.group_rename,
+        name="group_rename",
+    ),
+    path(
+        "accounts/<str:account>/groups/<str:group>/delete/",
+        views.group_delete,
+        name="group_delete",
+    ),
+    path("vms/", views.all_vms, name="all_vms"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include((account_patterns, "accounts"))),
+]

@@ -1,0 +1,249 @@
+"""What a panel user sees when BigV says no, for every view (design.md §3, §7).
+
+    @bigv_errors
+    def vm_list(request):
+        client = client_for(request.user)        # NotConnected -> the connection page
+        ...                                      # Unauthorized/Forbidden/... -> error page
+
+``BadRequest`` is deliberately not handled: forms show it beside their fields with
+``apply_field_errors(form, error)``. A full page renders the message inside base.html; an
+htmx request gets just the fragment, with the error status (htmx must be configured to swap
+4xx/5xx responses — see ``htmx.config.responseHandling``).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+from panel.bigv import (
+    ApiError,
+    AuthError,
+    BadRequest,
+    BigVError,
+    ConnectionFailed,
+    Forbidden,
+    NotFound,
+    ServerError,
+    TimedOut,
+    TransportError,
+    Unauthorized,
+    Unavailable,
+)
+from panel.core.actor import Actor
+from panel.credentials.clients import NotConnected
+from panel.credentials.crypto import CredentialError
+from panel.credentials.services import credentials_mark_rejected
+
+__all__ = [
+    "FORBIDDEN_MESSAGE",
+    "NOT_FOUND_MESSAGE",
+    "apply_field_errors",
+    "bigv_errors",
+    "render_api_error",
+    "unavailable_message",
+]
+
+logger = logging.getLogger(__name__)
+
+FORBIDDEN_MESSAGE = "Your BigV user may not do this."
+NOT_FOUND_MESSAGE = "Not found, or not visible to your BigV user."
+API_ERROR_TEMPLATE = "_components/api_error.html"
+RECONNECT_TEMPLATE = "_components/reconnect.html"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+View = Callable[..., HttpResponse]
+
+
+def bigv_errors(view: View) -> View:
+    """Turn the BigV errors a view lets escape into the page a user should see."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest:
+            raise  # the view's form handles it (apply_field_errors); a stray one is a bug
+        except (NotConnected, CredentialError, BigVError) as error:
+            return render_api_error(request, error)
+
+    return wrapper
+
+
+def render_api_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The response for one BigV-related error (``BadRequest`` excepted: it is re-raised)."""
+    if isinstance(error, BadRequest):
+        raise error
+    if isinstance(error, NotConnected | AuthError):
+        # An AuthError is a refused *login* (it should not escape a view): it says nothing
+        # about the stored credential, so it is not marked — the user just goes to connect.
+        return _to_connection_page(request)
+    if isinstance(error, Unauthorized | CredentialError):
+        return _reconnect(request, error)
+    if isinstance(error, Forbidden):
+        return _error(request, FORBIDDEN_MESSAGE, status=403, error=error, title="Not allowed")
+    if isinstance(error, NotFound):
+        return _error(request, NOT_FOUND_MESSAGE, status=404, error=error, title="Not found")
+    if isinstance(error, TransportError | ServerError | Unavailable | ApiError):
+        logger.warning("BigV error on %s %s: %r", request.method, request.path, error)
+        return _error(
+            request,
+            unavailable_message(error, safe=request.method in _SAFE_METHODS),
+            status=_unavailable_status(error),
+            error=error,
+            retry_url=_retry_url(request),
+            title="BigV is not answering",
+        )
+    raise error  # not ours to translate
+
+
+def unavailable_message(error: Exception, *, safe: bool = True) -> str:
+    """Human words for "BigV did not answer properly". ``safe``: the request was a read."""
+    if isinstance(error, TimedOut):
+        reason = "it did not answer in time"
+    elif isinstance(error, ConnectionFailed):
+        reason = "the connection failed"
+    elif isinstance(error, Unavailable):
+        reason = "it says it is unavailable"
+    elif isinstance(error, TransportError):
+        reason = "its answer could not be read"
+    else:
+        reason = f"error {getattr(error, 'status', '?')}"
+    if not safe and isinstance(error, TimedOut | ConnectionFailed):
+        # A write that got no answer may have been applied: saying "nothing changed" would
+        # invite a duplicate. The operator reloads and looks first.
+        return (
+            f"BigV is not answering right now ({reason}). The change may or may not have "
+            "been made — reload the page to check before trying again."
+        )
+    return (
+        f"BigV is not answering right now ({reason}). Nothing was changed by the panel; try again."
+    )
+
+
+def _unavailable_status(error: Exception) -> int:
+    if isinstance(error, TimedOut):
+        return 504
+    if isinstance(error, Unavailable):
+        return 503
+    return 502
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int
+) -> HttpResponse:
+    # The component template extends base.html; its "fragment" partial is the htmx answer.
+    name = f"{template}#fragment" if _is_htmx(request) else template
+    return render(request, name, context, status=status)
+
+
+def _error(
+    request: HttpRequest,
+    message: str,
+    *,
+    status: int,
+    error: Exception,
+    title: str,
+    retry_url: str = "",
+) -> HttpResponse:
+    context = {
+        "title": title,
+        "message": message,
+        "api_status": getattr(error, "status", None),
+        "retry_url": retry_url,
+        "retry_get": request.method in _SAFE_METHODS,
+        "hx_target": request.headers.get("HX-Target", ""),
+    }
+    return _render(request, API_ERROR_TEMPLATE, context, status)
+
+
+def _reconnect(request: HttpRequest, error: Exception) -> HttpResponse:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        credentials_mark_rejected(actor=Actor.from_request(request), user=user, error=error)
+    undecryptable = isinstance(error, CredentialError)
+    return _render(request, RECONNECT_TEMPLATE, {"undecryptable": undecryptable}, 401)
+
+
+def _to_connection_page(request: HttpRequest) -> HttpResponse:
+    url = reverse("credentials:connection")
+    if _is_htmx(request):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _retry_url(request: HttpRequest) -> str:
+    """Where "Try again" goes: the same URL for a read; for a write, the page the form was
+    on (a POST is never replayed from the error page — it may carry secrets)."""
+    if request.method in _SAFE_METHODS:
+        return request.get_full_path()
+    referer = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
+
+
+# --- 400s beside form fields -----------------------------------------------------------------
+
+
+def apply_field_errors(
+    form: BaseForm,
+    error: BadRequest,
+    *,
+    field_map: Mapping[str, str] | None = None,
+    disc_forms: Sequence[BaseForm] | None = None,
+) -> None:
+    """Add a 400's errors to ``form``: each API field to the form field of that name (or
+    ``field_map[name]``), anything else to the non-field errors, prefixed with its name.
+
+    ``discs`` (vm_create) holds one error object per submitted disc, in order: with
+    ``disc_forms`` each goes to the matching form, else to ``form`` as "Disc N …". A 400
+    with no field errors (a text/plain body) becomes one non-field error with its message.
+    """
+    field_map = field_map or {}
+    for api_field, messages in error.field_errors.items():
+        _add(form, field_map.get(api_field, api_field), list(messages), label=api_field)
+    for index, disc in enumerate(error.disc_errors):
+        target = disc_forms[index] if disc_forms is not None and index < len(disc_forms) else None
+        for api_field, messages in disc.items():
+            if target is not None:
+                _add(target, api_field, list(messages), label=api_field)
+            else:
+                _add(
+                    form,
+                    f"discs-{index}-{api_field}",
+                    list(messages),
+                    label=f"Disc {index + 1} {_humanise(api_field)}",
+                )
+    if not error.field_errors and not error.disc_errors:
+        form.add_error(None, error.message or "BigV refused the request.")
+
+
+def _humanise(api_field: str) -> str:
+    return api_field.replace("_", " ")
+
+
+def _add(form: BaseForm, field: str, messages: list[str], *, label: str) -> None:
+    if field in form.fields and field != NON_FIELD_ERRORS:
+        for message in messages:
+            form.add_error(field, message)
+        return
+    for message in messages:
+        prefix = label if label.startswith("Disc ") else _humanise(label).capitalize()
+        form.add_error(None, f"{prefix}: {message}")
