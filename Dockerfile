@@ -38,6 +38,6 @@ USER panel
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
-    CMD ["python", "-m", "panel.core.probe"]
+    CMD ["python", "-m", "panel.runtime.probe"]
 CMD ["uvicorn", "panel.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
      "--proxy-headers", "--lifespan", "off"]
