@@ -136,8 +136,11 @@ def run(bench: Bench) -> dict[str, Any]:
             row["ideal_s"] = round(single * math.ceil(vms / workers), 2)
             row["efficiency_pct"] = round(100.0 * row["ideal_s"] / row["wall_s"], 1)
             rows.append(row)
-            print(f"bench:   bulk {vms} VMs x {workers} workers: {row['wall_s']} s "
-                  f"({row['efficiency_pct']} % of ideal)", flush=True)  # fmt: skip
+            print(
+                f"bench:   bulk {vms} VMs x {workers} workers: {row['wall_s']} s "
+                f"({row['efficiency_pct']} % of ideal)",
+                flush=True,
+            )
     return {
         "single_op_s": round(statistics.median(singles), 2),
         "single_op_runs_s": singles,

@@ -21,13 +21,19 @@ def _pages(ax: Axes, data: dict[str, Any]) -> None:
     raw = [r["raw_ms"]["median"] for r in rows]
     top = [max(r["panel_ms"]["p95"], r["reload_ms"]["p95"]) for r in rows]
     width = 0.27
-    ax.bar([x - width for x in xs], panel, width, label="panel, navigating (median)",
-           color="#3465a4")  # fmt: skip
+    ax.bar(
+        [x - width for x in xs], panel, width, label="panel, navigating (median)", color="#3465a4"
+    )
     ax.bar(list(xs), reload, width, label="panel, reload (median)", color="#729fcf")
     ax.bar([x + width for x in xs], raw, width, label="raw API (median)", color="#aaaaaa")
     for x, r, y in zip(xs, rows, top, strict=True):
-        ax.annotate(f"{r['ratio_median']}x / {r['reload_ratio_median']}x\n{r['api_calls']} call",
-                    (x, y), ha="center", va="bottom", fontsize=7)  # fmt: skip
+        ax.annotate(
+            f"{r['ratio_median']}x / {r['reload_ratio_median']}x\n{r['api_calls']} call",
+            (x, y),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+        )
     ax.set_xticks(list(xs), labels, fontsize=7)
     ax.set_yscale("log")
     ax.set_ylim(top=max(top) * 4)
@@ -42,8 +48,13 @@ def _live(ax: Axes, data: dict[str, Any]) -> None:
     ax.boxplot(samples, tick_labels=[r["mode"] for r in rows], whis=(5, 95))
     ax.axhline(300, color="red", linestyle="--", linewidth=1, label="target p95 300 ms (SSE)")
     for i, r in enumerate(rows, start=1):
-        ax.annotate(f"p95 {r['latency_ms']['p95']:.0f}", (i, r["latency_ms"]["p95"]),
-                    xytext=(8, 0), textcoords="offset points", fontsize=7)  # fmt: skip
+        ax.annotate(
+            f"p95 {r['latency_ms']['p95']:.0f}",
+            (i, r["latency_ms"]["p95"]),
+            xytext=(8, 0),
+            textcoords="offset points",
+            fontsize=7,
+        )
     ax.set_ylabel("ms")
     ax.set_title("2. Live status: step change → DOM")
     ax.legend(fontsize=7)
@@ -56,8 +67,11 @@ def _bulk(ax: Axes, data: dict[str, Any]) -> None:
     ]
     values = [r["efficiency_pct"] for r in rows]
     bars = ax.bar(range(len(rows)), values, color="#4e9a06")
-    ax.bar_label(bars, [f"{v:.0f}%\n{r['wall_s']:.0f}s" for v, r in zip(values, rows, strict=True)],
-                 fontsize=7)  # fmt: skip
+    ax.bar_label(
+        bars,
+        [f"{v:.0f}%\n{r['wall_s']:.0f}s" for v, r in zip(values, rows, strict=True)],
+        fontsize=7,
+    )
     ax.axhline(85, color="red", linestyle="--", linewidth=1, label="target 85 % at 8 workers")
     ax.set_xticks(range(len(rows)), labels, fontsize=7)
     ax.set_ylim(0, 110)
@@ -69,8 +83,11 @@ def _bulk(ax: Axes, data: dict[str, Any]) -> None:
 def _load(ax: Axes, data: dict[str, Any]) -> None:
     rows = data["rows"]
     bars = ax.bar([r["target"] for r in rows], [r["rps"] for r in rows], color="#75507b")
-    ax.bar_label(bars, [f"{r['rps']:.0f} req/s\np95 {r['latency_ms']['p95']:.0f} ms" for r in rows],
-                 fontsize=7)  # fmt: skip
+    ax.bar_label(
+        bars,
+        [f"{r['rps']:.0f} req/s\np95 {r['latency_ms']['p95']:.0f} ms" for r in rows],
+        fontsize=7,
+    )
     ax.set_ylabel("requests per second")
     ax.set_title(f"4. {rows[0]['users'] if rows else ''} concurrent users")
     ax.tick_params(axis="x", labelsize=7)

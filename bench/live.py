@@ -30,9 +30,14 @@ from bench.http import csrf_token, hidden_value, summary
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 GROUP, VM = "live", "live-0001"
 POLL_PERIOD_MS = 2000  # the polled fragment's hx-trigger="every 2s"
 
@@ -202,9 +207,12 @@ def run(bench: Bench) -> dict[str, Any]:
                     samples += _operation(bench, page, vm_id, wanted, poll=mode == "polling")
                 context.close()
                 rows.append(
-                    {"mode": mode, "latency_ms": summary(samples),
-                     "samples_ms": [round(s, 1) for s in samples]}
-                )  # fmt: skip
+                    {
+                        "mode": mode,
+                        "latency_ms": summary(samples),
+                        "samples_ms": [round(s, 1) for s in samples],
+                    }
+                )
         finally:
             browser.close()
     sse: dict[str, float] = rows[0]["latency_ms"]

@@ -74,11 +74,15 @@ class Sampler:
 
     def result(self) -> dict[str, Any]:
         rows = [
-            {"process": kind, "phase": phase, "start_mib": round(first / MIB, 1),
-             "peak_mib": round(peak / MIB, 1)}
+            {
+                "process": kind,
+                "phase": phase,
+                "start_mib": round(first / MIB, 1),
+                "peak_mib": round(peak / MIB, 1),
+            }
             for (kind, phase), (first, peak) in self.peaks.items()
             if peak > 0 and phase != "start"
-        ]  # fmt: skip
+        ]
         rows.sort(key=lambda r: (r["phase"] != "bulk", r["process"], r["phase"]))
         bulk = {r["process"]: r["peak_mib"] for r in rows if r["phase"] == "bulk"}
         targets = []

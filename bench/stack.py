@@ -157,9 +157,20 @@ class Stack:
         wait_for_http(f"{self.sim_url}/definitions", timeout=30, process=sim.popen)
         web = self.spawn(
             "web",
-            [PY, "-m", "uvicorn", "panel.asgi:application", "--host", "127.0.0.1",
-             "--port", str(web_port), "--lifespan", "off", "--no-access-log"],
-        )  # fmt: skip
+            [
+                PY,
+                "-m",
+                "uvicorn",
+                "panel.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(web_port),
+                "--lifespan",
+                "off",
+                "--no-access-log",
+            ],
+        )
         wait_for_http(f"{self.web_url}/login/", timeout=60, process=web.popen)
 
     def provision(self, spec: dict) -> dict:
@@ -179,10 +190,26 @@ class Stack:
             n = len(self.workers) + 1
             worker = self.spawn(
                 f"worker{n}",
-                [PY, "-m", "celery", "-A", "panel", "worker", "-Q", self.queue,
-                 "--concurrency", "1", "-n", f"{self.queue}-{n}@%h", "-l", "WARNING",
-                 "--without-heartbeat", "--without-gossip", "--without-mingle"],
-            )  # fmt: skip
+                [
+                    PY,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "panel",
+                    "worker",
+                    "-Q",
+                    self.queue,
+                    "--concurrency",
+                    "1",
+                    "-n",
+                    f"{self.queue}-{n}@%h",
+                    "-l",
+                    "WARNING",
+                    "--without-heartbeat",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+            )
             self.workers.append(worker)
         if self.workers:
             self.wait_workers_ready()

@@ -11,6 +11,6 @@ from panel.runtime.asgi_handlers import PanelApplication
 application = PanelApplication()
 
 # uvicorn runs no system checks: refuse to serve with BigV URLs that would leak tokens.
-from panel.runtime.checks import enforce_at_startup  # noqa: E402  (needs the apps loaded)
+from panel.core.checks import enforce_at_startup  # noqa: E402  (needs the apps loaded)
 
 enforce_at_startup()

@@ -22,6 +22,6 @@ def _refuse_unsafe_bigv_urls(**kwargs: Any) -> None:
     import django
 
     django.setup()
-    from panel.runtime.checks import enforce_at_startup
+    from panel.core.checks import enforce_at_startup
 
     enforce_at_startup()

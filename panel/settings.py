@@ -64,11 +64,16 @@ INSTALLED_APPS = [
     "panel.inventory",
     "panel.vms",
     "panel.operations",
+    "panel.vm_changes",
+    "panel.activity",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # request.htmx for every later middleware and view (panel.web.htmx.wants_fragment).
+    "django_htmx.middleware.HtmxMiddleware",
+    "panel.web.middleware.VaryOnHtmxMiddleware",
     "panel.core.request_id.RequestIdMiddleware",
     "panel.core.request_log.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,7 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    # BigV errors that escape a view become the page (or fragment) a person should see.
+    "panel.web.middleware.BigVErrorMiddleware",
 ]
 
 ROOT_URLCONF = "panel.urls"
@@ -167,7 +173,7 @@ BIGV_AUTH_URL = os.environ.get("BIGV_AUTH_URL", "http://127.0.0.1:8765/auth")
 BIGV_CONNECT_TIMEOUT = float(os.environ.get("BIGV_CONNECT_TIMEOUT", "3.05"))
 BIGV_READ_TIMEOUT = float(os.environ.get("BIGV_READ_TIMEOUT", "20"))
 BIGV_DEADLINE = float(os.environ.get("BIGV_DEADLINE", "30"))
-# The only hosts credentials may be sent to (panel.runtime.checks). Loopback (the simulator of
+# The only hosts credentials may be sent to (panel.core.checks). Loopback (the simulator of
 # `make run`) is allowed outside production without being listed.
 BIGV_ALLOWED_HOSTS = env_list("BIGV_ALLOWED_HOSTS", default=["uk0.bigv.io", "auth.bytemark.co.uk"])
 # The VM tables' per-user read cache (panel.core.read_cache): how long a listing is reused

@@ -12,7 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("panel.audit.urls")),
     path("bigv/", include("panel.credentials.urls")),
-    path("operations/", include("panel.operations.urls")),
+    path("operations/", include("panel.activity.urls")),
+    path("operations/", include("panel.vm_changes.urls")),
     path("", include("panel.vms.urls")),
     path("", include("panel.inventory.urls")),
 ]

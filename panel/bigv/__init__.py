@@ -1,7 +1,8 @@
 """Typed client for the BigV (Bytemark Cloud) brain and auth service.
 
-Depends on ``requests``/``urllib3`` and the standard library only (design.md §3): no
-Django, nothing else from ``panel``.
+Depends on ``requests``/``urllib3`` and the standard library only: no Django, nothing else
+from ``panel`` (docs/architecture.md, Layers). The API it speaks is described in
+docs/bigv-api.md.
 """
 
 from .auth import AuthClient, Credentials
@@ -23,6 +24,7 @@ from .errors import (
     TransportError,
     Unauthorized,
     Unavailable,
+    UnexpectedStatus,
 )
 from .specs import DiscSpec, ImageInstall, VirtualMachineSpec
 from .transport import ClientConfig
@@ -70,6 +72,7 @@ __all__ = [
     "TransportError",
     "Unauthorized",
     "Unavailable",
+    "UnexpectedStatus",
     "User",
     "VirtualMachine",
     "VirtualMachineSpec",

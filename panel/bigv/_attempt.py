@@ -71,7 +71,7 @@ class Attempt:
                     data=self.data,
                     headers=self.headers,
                     timeout=self.timeout,
-                    allow_redirects=False,  # never followed (design.md §4)
+                    allow_redirects=False,  # never followed: see transport.request
                     stream=True,  # so the deadline also bounds the body download
                 )
             except requests.RequestException as exc:

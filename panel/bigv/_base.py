@@ -10,12 +10,12 @@ from .transport import Transport
 def seg(value: str | int) -> str:
     """One path segment: a name or an int id, fully escaped (``/`` included), so a name
     can never step into another path. BC uses Go's QueryEscape (space → ``+``); ``%20``
-    is the standard path form and decodes the same on any server (bigv-api.md §2)."""
+    is the standard path form and decodes the same on any server (docs/bigv-api.md §4.2)."""
     return quote(str(value), safe="")
 
 
 def vm_path(account: str | int, group: str | int, vm: str | int) -> str:
-    """Nested VM path; names are used as BC does (bigv-api.md §10.6)."""
+    """Nested VM path; names are used as BC does (docs/bigv-api.md §4.2)."""
     return f"/accounts/{seg(account)}/groups/{seg(group)}/virtual_machines/{seg(vm)}"
 
 

@@ -1,7 +1,7 @@
 """Checked reads from decoded JSON, so a wrong shape becomes ``InvalidResponse``.
 
-The parsers in ``types.py`` ignore unknown keys (the brain adds fields over time and
-bigv-api.md §2 says clients must tolerate them) but refuse a known key of the wrong type:
+The parsers in ``types.py`` ignore unknown keys (the brain adds fields over time, and clients
+must tolerate them: docs/bigv-api.md §6) but refuse a known key of the wrong type:
 a typed client that silently hands ``"2"`` on as ``cores`` would only move the crash.
 """
 
@@ -79,9 +79,6 @@ class Reader:
 
     def flag(self, key: str, default: bool = False) -> bool:
         return self._get(key, bool, default)
-
-    def opt_flag(self, key: str) -> bool | None:
-        return self._get(key, bool, None)
 
     def texts(self, key: str) -> tuple[str, ...]:
         items = self._get(key, list, [])

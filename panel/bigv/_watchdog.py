@@ -1,7 +1,7 @@
 """A hard wall-clock deadline for one HTTP attempt.
 
 Socket timeouts apply to each ``recv``: a server that drips one byte every 50 ms — in the
-status line, the headers or the body — never trips them (design.md §4). The transport
+status line, the headers or the body — never trips them. The transport
 checks the clock between body chunks, but a read can block inside urllib3 for a whole
 chunk or inside http.client while parsing headers. So each attempt also arms a timer that
 shuts the socket down at the deadline; the blocked read then fails at once and the
@@ -21,7 +21,8 @@ import threading
 import time
 from typing import Any
 
-# panel.bigv is the one place allowed to speak HTTP (design.md §3; see pyproject per-file-ignores).
+# panel.bigv is the one place allowed to speak HTTP (docs/architecture.md, Layers; see the
+# per-file-ignores in pyproject.toml).
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool

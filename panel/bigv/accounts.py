@@ -1,4 +1,4 @@
-"""Accounts (bigv-api.md §6.2)."""
+"""Accounts (docs/bigv-api.md §7.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The auth service: sessions (bigv-api.md §4.1) and API-key tokens (§4.2)."""
+"""The auth service: sessions (docs/bigv-api.md §3.1-§3.4) and API-key tokens (§3.5)."""
 
 from __future__ import annotations
 
@@ -22,15 +22,15 @@ from .types import SessionInfo
 
 _API_KEY_PREFIX = "apikey."
 
-# Failure bodies BC string-matches (BC:authenticator.go tryCredentials; contract: the auth
-# service answers them as text/plain 400/401).
+# Failure bodies BC string-matches (BC:authenticator.go tryCredentials); the auth service
+# answers them as text/plain 400/401 (docs/bigv-api.md §3.4).
 _MISSING_2FA = "Missing 2FA"
 _REJECTED = ("Bad login credentials", "Authentication failed", "Badly-formed parameters")
-_WRONG_CODE = "Authentication failed"  # contract: a wrong second-factor code
+_WRONG_CODE = "Authentication failed"  # a wrong second-factor code (§3.3)
 
 
 class Credentials:
-    """Helpers for API-key tokens: ``Authorization: Bearer apikey.<key>`` (§4.2)."""
+    """Helpers for API-key tokens: ``Authorization: Bearer apikey.<key>`` (§3.5)."""
 
     @staticmethod
     def api_key(key: str) -> str:
@@ -38,10 +38,6 @@ class Credentials:
         if not key:
             raise ValueError("empty API key")
         return key if key.startswith(_API_KEY_PREFIX) else _API_KEY_PREFIX + key
-
-    @staticmethod
-    def is_api_key(token: str) -> bool:
-        return token.startswith(_API_KEY_PREFIX)
 
 
 class AuthClient:
@@ -114,7 +110,7 @@ class AuthClient:
         return token
 
     def session(self, token: str) -> SessionInfo:
-        """Validate ``token`` (each call also extends it by 5 minutes, §4.1)."""
+        """Validate ``token`` (each call also extends it by 5 minutes, §3.2)."""
         shown = "/session/<redacted>"
         try:
             return self._transport.call(

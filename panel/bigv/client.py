@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Self
 
 import requests
 
@@ -92,7 +93,7 @@ class BigVClient(
     def close(self) -> None:
         self._transport.close()
 
-    def __enter__(self) -> BigVClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

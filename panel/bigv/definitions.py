@@ -1,4 +1,4 @@
-"""``GET /definitions`` (bigv-api.md §6.1)."""
+"""``GET /definitions`` (docs/bigv-api.md §7.1, §6.10)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,6 @@ from .types import Definitions
 
 class DefinitionsMixin(ResourceBase):
     def definitions(self) -> Definitions:
-        # Sent without Authorization, as BC does ([OBS]): the endpoint is public and a
+        # Sent without Authorization, as BC does (§3.6): the endpoint is public and a
         # token has no business travelling where it is not needed.
         return self._transport.call("GET", "/definitions", Definitions.from_json, auth=False)

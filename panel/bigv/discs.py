@@ -1,4 +1,4 @@
-"""Discs (bigv-api.md §6.5)."""
+"""Discs (docs/bigv-api.md §7.5 routes, §9 rules)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import re
 from collections.abc import Iterable
 
 from ._base import ResourceBase, seg, view_params, vm_path
-from ._json import list_of
 from .types import Disc, VirtualMachine
 
 _DISC_N = re.compile(r"disc-(\d+)")
 
 
 def next_disc_label(labels: Iterable[str]) -> str:
-    """BC's rule (BC:lib/disc_calls.go; bigv-api.md §6.5): ``disc-(max(N of existing
+    """BC's rule (BC:lib/disc_calls.go; docs/bigv-api.md §9): ``disc-(max(N of existing
     "disc-N" labels, number of discs) + 1)`` — legacy ``vda``-style labels still count."""
     labels = list(labels)
     numbers = [int(m.group(1)) for label in labels if (m := _DISC_N.fullmatch(label))]
@@ -25,10 +24,6 @@ def _discs_path(account: str | int, group: str | int, vm: str | int) -> str:
 
 
 class DiscsMixin(ResourceBase):
-    def discs(self, account: str | int, group: str | int, vm: str | int) -> list[Disc]:
-        path = _discs_path(account, group, vm)
-        return self._transport.call("GET", path, list_of(Disc.from_json, "discs"))
-
     def disc(self, account: str | int, group: str | int, vm: str | int, disc: str | int) -> Disc:
         path = f"{_discs_path(account, group, vm)}/{seg(disc)}"
         return self._transport.call("GET", path, Disc.from_json)
@@ -64,13 +59,13 @@ class DiscsMixin(ResourceBase):
     def disc_resize(
         self, account: str | int, group: str | int, vm: str | int, disc: str | int, *, size: int
     ) -> Disc:
-        """Grow to ``size`` MiB (absolute; shrinking is refused with 400 — contract)."""
+        """Grow to ``size`` MiB (absolute; shrinking is refused with 400, §9)."""
         path = f"{_discs_path(account, group, vm)}/{seg(disc)}"
         return self._transport.call("PUT", path, Disc.from_json, body={"size": size})
 
     def disc_delete(
         self, account: str | int, group: str | int, vm: str | int, disc: str | int
     ) -> None:
-        # purge=true is mandatory: without it the brain answers 500 (documented quirk).
+        # purge=true is mandatory: without it the brain answers 500 (documented quirk, §9).
         path = f"{_discs_path(account, group, vm)}/{seg(disc)}"
         self._transport.request("DELETE", path, params=[("purge", "true")])

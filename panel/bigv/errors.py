@@ -1,8 +1,15 @@
-"""The client's one error tree (docs/bigv-contract.md "Error tree").
+"""The client's one error tree (docs/bigv-api.md §5.6).
+
+Every error says by its type what happened, so no code outside ``panel.bigv`` needs to look
+at an HTTP status: ``BadRequest`` (refused: bad values or a state rule), ``Unauthorized``,
+``Forbidden``, ``NotFound``, ``UnexpectedStatus`` (a status BigV never sends),
+``ServerError``, ``Unavailable``, and for requests that got no usable answer
+``ConnectionFailed``, ``TimedOut`` and ``InvalidResponse``. ``is_refusal`` is true when BigV
+answered with a 4xx: it refused the request and nothing changed.
 
 Every error carries a human ``message`` (what ``str()`` returns). Messages and reprs are
 built from the method, a display path and the response body only — never from request
-headers or the raw URL — so they can never contain a token (design.md §4, §7).
+headers or the raw URL — so they can never contain a token (docs/architecture.md, The client).
 """
 
 from __future__ import annotations
@@ -20,6 +27,14 @@ class BigVError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
+
+    @property
+    def is_refusal(self) -> bool:
+        """True when BigV answered that it refused the request (any 4xx), so nothing changed.
+
+        False for server errors and for requests that got no usable answer: those may or may
+        not have been applied."""
+        return False
 
 
 # --- transport: no usable HTTP response -------------------------------------------------
@@ -50,7 +65,9 @@ class InvalidResponse(TransportError):
 
 
 class ApiError(BigVError):
-    """An HTTP error status. ``body`` is the response body as text (may be empty)."""
+    """An HTTP error status. ``body`` is the response body as text (may be empty).
+
+    ``status`` is kept for the audit trail; decide on the subclass or ``is_refusal``."""
 
     def __init__(
         self, status: int, message: str, body: str = "", *, method: str = "", path: str = ""
@@ -65,10 +82,17 @@ class ApiError(BigVError):
         where = f" {self.method} {self.path}" if self.method else ""
         return f"{type(self).__name__}(status={self.status}{where}, message={self.message!r})"
 
+    @property
+    def is_refusal(self) -> bool:
+        return 400 <= self.status < 500
+
 
 class BadRequest(ApiError):
-    """400. ``field_errors`` is ``{attr: [messages]}`` (bigv-api.md §3.3); ``disc_errors``
-    has one ``{attr: [messages]}`` per submitted disc (vm_create), aligned by position."""
+    """400: bad values, or a change the VM's state does not allow (docs/bigv-api.md §5.3).
+
+    ``field_errors`` is ``{attr: [messages]}``; ``disc_errors`` has one ``{attr: [messages]}``
+    per submitted disc (vm_create), aligned by position. A plain-text refusal leaves both
+    empty and is the ``message``."""
 
     def __init__(
         self,
@@ -95,7 +119,12 @@ class Forbidden(ApiError):
 
 
 class NotFound(ApiError):
-    """404: no such object, or the caller may not even read it (bigv-api.md §3.2)."""
+    """404: no such object, or the caller may not even read it (docs/bigv-api.md §5.2)."""
+
+
+class UnexpectedStatus(ApiError):
+    """A status BigV never sends (409, 422, 418 …; docs/bigv-api.md §5.2): probably
+    something between the panel and BigV. Not retried; a 4xx still counts as a refusal."""
 
 
 class ServerError(ApiError):
@@ -119,7 +148,7 @@ class Unavailable(ApiError):
         self.retry_after = retry_after
 
 
-# --- auth service (docs/bigv-contract.md: text/plain failure bodies) --------------------
+# --- auth service (docs/bigv-api.md §3.4: text/plain failure bodies) --------------------
 
 
 class AuthError(ApiError):

@@ -1,4 +1,4 @@
-"""Groups (bigv-api.md §6.3)."""
+"""Groups (docs/bigv-api.md §7.3)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class GroupsMixin(ResourceBase):
         return self._transport.call("GET", path, Group.from_json, params=params)
 
     def group_create(self, account: str | int, *, name: str) -> Group:
-        # Docs say 200, the generic rule 201; the client accepts any 2xx (contract).
+        # The docs say 200, the generic rule 201; the client accepts any 2xx (§5.1).
         path = f"/accounts/{seg(account)}/groups"
         return self._transport.call("POST", path, Group.from_json, body={"name": name})
 
@@ -38,5 +38,5 @@ class GroupsMixin(ResourceBase):
         return self._transport.call("PUT", path, Group.from_json, body={"name": name})
 
     def group_delete(self, account: str | int, group: str | int) -> None:
-        # Refused while the group holds VMs: 400 text/plain (contract) → BadRequest.
+        # Refused while the group holds VMs: 400 text/plain (§7.3) → BadRequest.
         self._transport.request("DELETE", _group_path(account, group))

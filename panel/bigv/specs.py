@@ -1,4 +1,5 @@
-"""Request bodies the panel builds: vm_create spec (§5.7), disc spec, reimage (§5.8)."""
+"""Request bodies the panel builds (docs/bigv-api.md): vm_create spec (§6.12), disc spec,
+reimage (§6.13)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ class DiscSpec:
 
 @dataclass(frozen=True, slots=True)
 class VirtualMachineSpec:
-    """Body of ``POST /accounts/{a}/groups/{g}/vm_create`` (bigv-api.md §5.7)."""
+    """Body of ``POST /accounts/{a}/groups/{g}/vm_create`` (docs/bigv-api.md §6.12)."""
 
     name: str
     cores: int = 1  # BC's defaults: 1 core, 1024 MiB
@@ -65,9 +66,9 @@ class VirtualMachineSpec:
     ips: dict[str, str] | None = field(default=None, hash=False)  # {"ipv4": …, "ipv6": …}
 
     def to_json(self) -> dict[str, Any]:
-        """Omit None/empty values like BC (§5.7, §10.8). Booleans that were set are sent as
+        """Omit None/empty values like BC (§4.1, §6.12). Booleans that were set are sent as
         given (BC's omitempty drops ``false``; sending it is harmless and explicit).
-        ``power_on`` is never sent: BC never sends it in vm_create (§6.4 create flow)."""
+        ``power_on`` is never sent: BC never sends it in vm_create (§8.1)."""
         vm: dict[str, Any] = {"name": self.name, "cores": self.cores, "memory": self.memory}
         optional = {
             "zone_name": self.zone_name,

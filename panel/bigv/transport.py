@@ -1,10 +1,10 @@
-"""HTTP transport shared by ``BigVClient`` and ``AuthClient`` (design.md §4).
+"""HTTP transport shared by ``BigVClient`` and ``AuthClient`` (docs/architecture.md, The client).
 
 Per request: one ``requests.Session``; ``(connect, read)`` timeouts clipped to an overall
 deadline that also bounds retries and backoff; the body is streamed so the deadline holds
 against slow-drip servers (with ``_watchdog`` for reads that block); redirects are never
 followed; retries only where safe. Retry policy (decided here, tested in
-tests/bigv/test_faults.py):
+tests/bigv/test_bigv_faults.py; summarised in docs/bigv-api.md §5.5):
 
 * POST: never retried, whatever happened (it may have been applied).
 * GET/PUT/DELETE (PUT bodies are absolute values, so repeating one is harmless):
@@ -34,14 +34,14 @@ import requests
 
 from ._attempt import Attempt, AttemptFailed, Kind, Params, Reply
 from ._watchdog import DeadlineAdapter
+from .error_mapping import error_from_response, parse_retry_after
 from .errors import InvalidResponse, TimedOut
-from .status import error_from_response, parse_retry_after
 
 logger = logging.getLogger(__name__)
 
 # urllib3 logs every request line at DEBUG, and the auth service carries the session token
 # in its URL (GET /session/<token>): keep those loggers above DEBUG so no token is ever
-# logged, even when a deployment turns DEBUG on globally (design.md §4).
+# logged, even when a deployment turns DEBUG on globally (docs/architecture.md, The client).
 for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
@@ -79,7 +79,7 @@ class Transport:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError("the base URL must start with http:// or https://")
         # No trailing slash: BC's auth client appends "/session" to whatever it is given and
-        # so produces "//session" (bigv-api.md §4.1 quirk).
+        # so produces "//session" (docs/bigv-api.md §2).
         self.base_url = base_url.rstrip("/")
         self.config = config
         self.hooks: list[Hook] = hooks if hooks is not None else []
@@ -160,7 +160,7 @@ class Transport:
         shown = shown or path
         cfg = self.config
         deadline = time.monotonic() + cfg.deadline
-        # Accept and Content-Type on every request, GETs included, like BC (§2).
+        # Accept and Content-Type on every request, GETs included, like BC (§4.1).
         headers = {"Accept": accept, "Content-Type": JSON, "User-Agent": cfg.user_agent}
         if auth and self._token is not None:
             headers["Authorization"] = f"Bearer {self._token}"
@@ -199,7 +199,7 @@ class Transport:
                 return reply
             if 300 <= reply.status < 400:
                 # Never followed: requests would carry the token to another host only
-                # partly stripped (design.md §4).
+                # partly stripped (docs/architecture.md, The client).
                 message = f"{method} {shown}: unexpected redirect ({reply.status}), not followed"
                 raise InvalidResponse(message, method=method, path=shown)
             error = error_from_response(

@@ -1,8 +1,9 @@
-"""Typed, frozen views of brain and auth objects (bigv-api.md §5).
+"""Typed, frozen views of brain and auth objects (docs/bigv-api.md §6).
 
 ``from_json`` ignores unknown keys and raises ``InvalidResponse`` for a known key of the
 wrong type. Sequences are tuples so values are immutable and hashable; the few dict fields
-are excluded from the hash. No attribute or property ever makes a request (design.md §4).
+are excluded from the hash. No attribute or property ever makes a request
+(docs/architecture.md, The client).
 Request bodies (specs) live in ``specs.py``.
 """
 
@@ -22,7 +23,7 @@ from .specs import DiscSpec, ImageInstall, VirtualMachineSpec
 class Disc:
     id: int
     label: str
-    size: int  # MiB (bigv-api.md §5.4 conflict: docs/BC say MiB, D14 text says bytes)
+    size: int  # MiB (docs/bigv-api.md §13, C21: the 2014 text said bytes, examples MiB)
     storage_grade: str
     storage_pool: str | None = None
     virtual_machine_id: int | None = None
@@ -49,7 +50,7 @@ class NetworkInterface:
     mac: str
     vlan_num: int | None
     ips: tuple[str, ...] = ()
-    # {"<extra ip>": "<ip it is routed via>"} (§5.5); not hashed so the NIC stays hashable.
+    # {"<extra ip>": "<ip it is routed via>"} (§6.5); not hashed so the NIC stays hashable.
     extra_ips: dict[str, str] = field(default_factory=dict, hash=False)
     virtual_machine_id: int | None = None
 
@@ -177,8 +178,8 @@ class Ip:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         r = Reader(data, "ip")
-        # bigv-api.md §5.6 conflict: docs say "address", BC's struct "ip"; the contract
-        # chose "address" and the client also accepts "ip".
+        # The docs say "address", BC's struct "ip" (docs/bigv-api.md §13, C19): BigV is
+        # taken to send "address", and "ip" is accepted too.
         address = r.opt_text("address") or r.opt_text("ip")
         if address is None:
             raise InvalidResponse("ip.address is missing")
@@ -209,7 +210,7 @@ class Definitions:
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
-        """``GET /definitions`` is an array of ``{"id", "data"}`` (§5.13); unknown ids are
+        """``GET /definitions`` is an array of ``{"id", "data"}`` (§6.10); unknown ids are
         skipped, as BC does."""
         values: dict[str, Any] = {}
         for item in as_list(data, "definitions"):
@@ -255,7 +256,7 @@ class User:
     id: int
     username: str
     email: str | None = None
-    authorized_keys: str = ""  # one newline-separated string (§5.11)
+    authorized_keys: str = ""  # one newline-separated string (§6.7)
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
@@ -270,7 +271,7 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class SessionInfo:
-    """``GET {auth}/session/{token}`` (bigv-api.md §4.1)."""
+    """``GET {auth}/session/{token}`` (docs/bigv-api.md §3.1, §6.11)."""
 
     username: str
     factors: tuple[str, ...] = ()

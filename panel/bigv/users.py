@@ -1,4 +1,4 @@
-"""Users and privileges (bigv-api.md §6.8, §6.9)."""
+"""Users and privileges (docs/bigv-api.md §7.7, §7.8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Virtual machines (bigv-api.md §6.4, bigv-virtual-machines-doc.txt)."""
+"""Virtual machines (docs/bigv-api.md §7.4 routes, §8 power and change rules)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .types import VirtualMachine
 
 Signal = Literal["powerdown", "reset", "sendkey"]
 
-#: Keys ``vm_update`` may send (§5.3 settable attributes, plus ``deleted`` for undelete).
+#: Keys ``vm_update`` may send (§6.3 settable attributes, plus ``deleted`` for undelete).
 VM_UPDATE_KEYS = frozenset(
     {
         "name",
@@ -28,16 +28,16 @@ VM_UPDATE_KEYS = frozenset(
     }
 )
 
-# Power bodies exactly as BC sends them (bigv-api.md §6.4 "PUT bodies sent by BC").
+# Power bodies exactly as BC sends them (docs/bigv-api.md §8.2).
 _START = {"autoreboot_on": True, "power_on": True}
 _STOP = {"autoreboot_on": False, "power_on": False}
 _RESTART = {"autoreboot_on": True, "power_on": False}  # the brain powers it back on
 
 
 def _created_vm(data: Any) -> VirtualMachine:
-    """vm_create/POST virtual_machines answer 202 with ``{"virtual_machine": {...},
-    "discs": [...], ...}`` (contract choice satisfying BC and FOG); read the inner VM,
-    taking top-level discs when it has none, else fall back to a flat VM body."""
+    """vm_create answers 202 with ``{"virtual_machine": {...}, "discs": [...], ...}``
+    (docs/bigv-api.md §13, C8: a shape both BC and FOG accept); read the inner VM, taking
+    top-level discs when it has none, else fall back to a flat VM body."""
     body = as_object(data, "created virtual machine")
     inner = body.get("virtual_machine")
     if isinstance(inner, dict):
@@ -70,69 +70,23 @@ class VirtualMachinesMixin(ResourceBase):
         path = vm_path(account, group, vm)
         return self._transport.call("GET", path, VirtualMachine.from_json, params=params)
 
-    def vms_all(
-        self,
-        *,
-        account_id: int | None = None,
-        group_id: int | None = None,
-        include_deleted: bool = False,
-    ) -> list[VirtualMachine]:
-        """Non-nested ``GET /virtual_machines`` with the documented filters."""
-        params: list[tuple[str, str | int]] = []
-        if account_id is not None:
-            params.append(("account_id", account_id))
-        if group_id is not None:
-            params.append(("group_id", group_id))
-        params += view_params(overview=False, include_deleted=include_deleted)
-        parse = list_of(VirtualMachine.from_json, "virtual_machines")
-        return self._transport.call("GET", "/virtual_machines", parse, params=params)
-
     def vm_by_id(self, vm_id: int, *, include_deleted: bool = False) -> VirtualMachine:
         params = view_params(overview=True, include_deleted=include_deleted)
         path = f"/virtual_machines/{seg(vm_id)}"
         return self._transport.call("GET", path, VirtualMachine.from_json, params=params)
 
-    def vm_create_bare(
-        self,
-        account: str | int,
-        group: str | int,
-        *,
-        name: str,
-        cores: int = 1,
-        memory: int = 1024,
-        zone_name: str | None = None,
-        hardware_profile: str | None = None,
-        hardware_profile_locked: bool | None = None,
-        autoreboot_on: bool | None = None,
-        power_on: bool | None = None,
-        cdrom_url: str | None = None,
-    ) -> VirtualMachine:
-        """A machine with no disc and no OS (``POST …/virtual_machines``); None = omitted."""
-        optional = {
-            "zone_name": zone_name,
-            "hardware_profile": hardware_profile,
-            "hardware_profile_locked": hardware_profile_locked,
-            "autoreboot_on": autoreboot_on,
-            "power_on": power_on,
-            "cdrom_url": cdrom_url,
-        }
-        body = {"name": name, "cores": cores, "memory": memory}
-        body.update({k: v for k, v in optional.items() if v is not None})
-        path = f"/accounts/{seg(account)}/groups/{seg(group)}/virtual_machines"
-        return self._transport.call("POST", path, _created_vm, body=body)
-
     def vm_create(
         self, account: str | int, group: str | int, spec: VirtualMachineSpec
     ) -> VirtualMachine:
-        """``POST …/vm_create``: 202, provisioning continues in the background (§8); poll
-        ``vm()`` for ``power_on``. Never retried (POST)."""
+        """``POST …/vm_create``: 202, provisioning continues in the background (§8.1, §11);
+        poll ``vm()`` for ``power_on``. Never retried (POST)."""
         path = f"/accounts/{seg(account)}/groups/{seg(group)}/vm_create"
         return self._transport.call("POST", path, _created_vm, body=spec.to_json())
 
     def vm_update(
         self, account: str | int, group: str | int, vm: str | int, **changes: Any
     ) -> VirtualMachine:
-        """Partial PUT: only the given keys are sent (PUT behaves like PATCH, §2).
+        """Partial PUT: only the given keys are sent (PUT behaves like PATCH, §4.1).
 
         Unknown keys raise ``ValueError`` before any request: the brain silently discards
         unknown attributes, which would turn a typo into a silent no-op."""
@@ -154,20 +108,21 @@ class VirtualMachinesMixin(ResourceBase):
         return self._vm_put(vm_path(account, group, vm), _RESTART)
 
     def vm_undelete(self, account: str | int, group: str | int, vm: str | int) -> VirtualMachine:
-        # A deleted VM is only addressable with include_deleted=true (§6.4).
+        # Sent with include_deleted=true, as a GET of a deleted VM needs it (§8.7); the
+        # simulator lets writes reach a deleted VM without it, as the CLI's restore expects.
         params = view_params(overview=False, include_deleted=True)
         return self._vm_put(vm_path(account, group, vm), {"deleted": False}, params=params)
 
     def vm_move(
         self, account: str | int, group: str | int, vm: str | int, *, group_id: int
     ) -> VirtualMachine:
-        """Move to another group (any account); the VM must be powered off ([SEED])."""
+        """Move to another group (any account); the VM must be powered off (§8.6)."""
         return self._vm_put(vm_path(account, group, vm), {"group_id": group_id})
 
     def vm_delete(
         self, account: str | int, group: str | int, vm: str | int, *, purge: bool = False
     ) -> None:
-        """Soft delete (undeletable for a while), or ``purge=True``: gone for good."""
+        """Soft delete (undeletable for a while), or ``purge=True``: gone for good (§8.7)."""
         params = [("purge", "true")] if purge else None
         self._transport.request("DELETE", vm_path(account, group, vm), params=params)
 
@@ -181,7 +136,7 @@ class VirtualMachinesMixin(ResourceBase):
         data: str | None = None,
     ) -> None:
         """ACPI ``powerdown``/``reset``, or ``sendkey`` with ``data`` such as
-        ``ctrl-alt-delete`` (key names from definitions ``sendkeys``)."""
+        ``ctrl-alt-delete`` (key names from definitions ``sendkeys``; §8.3)."""
         if signal not in ("powerdown", "reset", "sendkey"):
             raise ValueError(f"vm_signal: unknown signal {signal!r}")
         if (signal == "sendkey") != (data is not None):
@@ -196,7 +151,7 @@ class VirtualMachinesMixin(ResourceBase):
         self, account: str | int, group: str | int, vm: str | int, image: ImageInstall
     ) -> None:
         """Wipe the first disc and install ``image``; the VM must be powered off and is
-        powered on (autoreboot off) when done (§6.4 Reimage)."""
+        powered on (autoreboot off) when done (§8.4)."""
         path = vm_path(account, group, vm) + "/reimage"
         self._transport.request("POST", path, body=image.to_json())
 

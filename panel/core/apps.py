@@ -2,8 +2,12 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Cross-cutting helpers every app may use (an app only for its template tags)."""
+    """Cross-cutting helpers every app may use."""
 
     name = "panel.core"
     label = "core"
     verbose_name = "Panel core"
+
+    def ready(self) -> None:
+        # Registers the BigV URL checks with Django's check framework.
+        from panel.core import checks  # noqa: F401

@@ -1,9 +1,7 @@
 """Encryption of BigV tokens at rest, and of the password carried across the 2FA step.
 
-Keys are ``settings.PANEL_CREDENTIAL_KEYS`` (Fernet keys, newest first) — never SECRET_KEY,
-so that rotating the session key does not orphan stored credentials (design.md §7).
-MultiFernet encrypts under the newest key and decrypts under any of them, which is what
-makes rotation possible without downtime.
+Sealed with ``panel.core.sealing`` (MultiFernet under ``PANEL_CREDENTIAL_KEYS``, never
+SECRET_KEY, so rotating the session key does not orphan stored credentials).
 
 Every payload names the panel user it belongs to (``"u"``): a ciphertext copied onto another
 user's row (or a 2FA form replayed by another user) decrypts but is refused as a mismatch.
@@ -11,12 +9,10 @@ user's row (or a 2FA form replayed by another user) decrypts but is refused as a
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+from panel.core import sealing
 
 # The password step of a 2FA login may wait this long for the code, then starts again.
 PENDING_LOGIN_TTL = 300
@@ -34,34 +30,15 @@ class CredentialMismatch(CredentialError):
     """The ciphertext opens but was made for another panel user (or another purpose)."""
 
 
-def _keys() -> list[str]:
-    keys = list(settings.PANEL_CREDENTIAL_KEYS)
-    if not keys:
-        raise CredentialUndecryptable("PANEL_CREDENTIAL_KEYS is empty")
-    return keys
-
-
-def _multi() -> MultiFernet:
-    # Built per call: settings may change (key rotation, tests), and Fernet() is cheap.
-    return MultiFernet([Fernet(key) for key in _keys()])
-
-
 def _seal(payload: dict[str, Any]) -> str:
-    return _multi().encrypt(json.dumps(payload, separators=(",", ":")).encode()).decode()
+    return sealing.seal(payload)
 
 
 def _open(ciphertext: str, *, ttl: int | None = None) -> dict[str, Any]:
     try:
-        raw = _multi().decrypt(ciphertext.encode(), ttl=ttl)
-    except (InvalidToken, ValueError, TypeError) as error:
-        raise CredentialUndecryptable("no configured key opens this ciphertext") from error
-    try:
-        payload = json.loads(raw)
-    except ValueError as error:
-        raise CredentialUndecryptable("the decrypted payload is not JSON") from error
-    if not isinstance(payload, dict):
-        raise CredentialUndecryptable("the decrypted payload is not an object")
-    return payload
+        return sealing.unseal(ciphertext, ttl=ttl)
+    except sealing.Unsealable as error:
+        raise CredentialUndecryptable(str(error)) from error
 
 
 # --- stored credentials ------------------------------------------------------------------
@@ -82,19 +59,15 @@ def decrypt_token(*, user_id: int, ciphertext: str) -> str:
 
 def is_under_newest_key(ciphertext: str) -> bool:
     """True when the newest key alone opens the ciphertext (rotation leaves it alone)."""
-    try:
-        Fernet(_keys()[0]).decrypt(ciphertext.encode())
-    except (InvalidToken, ValueError, TypeError):
-        return False
-    return True
+    return sealing.sealed_under_newest_key(ciphertext)
 
 
 def reencrypt(ciphertext: str) -> str:
     """Re-encrypt under the newest key (raises ``CredentialUndecryptable`` if no key opens it)."""
     try:
-        return _multi().rotate(ciphertext.encode()).decode()
-    except (InvalidToken, ValueError, TypeError) as error:
-        raise CredentialUndecryptable("no configured key opens this ciphertext") from error
+        return sealing.reseal(ciphertext)
+    except sealing.Unsealable as error:
+        raise CredentialUndecryptable(str(error)) from error
 
 
 # --- the password carried across the 2FA step ---------------------------------------------

@@ -28,7 +28,6 @@ from panel.credentials.forms import (
     auth_error_message,
 )
 from panel.credentials.selectors import credential_for
-from panel.web.errors import bigv_errors
 
 TEMPLATE = "credentials/connection.html"
 
@@ -154,10 +153,9 @@ def _code_step(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-@bigv_errors
 def check(request: HttpRequest) -> HttpResponse:
     """Ask BigV now whether the stored credential still works. A 401 becomes the reconnect
-    prompt (and marks the credential) through ``bigv_errors``."""
+    prompt (and marks the credential) in ``panel.web.middleware.BigVErrorMiddleware``."""
     services.credentials_check(actor=Actor.from_request(request), user=request.user)
     messages.success(request, "BigV accepted your credentials.")
     return redirect("credentials:connection")

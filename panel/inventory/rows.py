@@ -8,7 +8,7 @@ place — the segment is a DNS label or a numeric id (``url_segment``), which ne
 
 The markup is the row that ``inventory/_vm_table.html`` documents; the power badge mirrors
 ``_components/power_badge.html``. Each live VM's checkbox belongs to ``#bulk-form``
-(``operations/_bulk_bar.html``); deleted VMs cannot be changed, so they get none.
+(``vm_changes/_bulk_bar.html``); deleted VMs cannot be changed, so they get none.
 """
 
 from __future__ import annotations

@@ -8,71 +8,45 @@ and receives the groups fragment), failure re-renders the form with what the use
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 
-from panel.bigv import (
-    BadRequest,
-    BigVError,
-    Forbidden,
-    NotFound,
-    TimedOut,
-    Unauthorized,
-    Unavailable,
-)
-from panel.core.actor import Actor
+from panel.bigv import BadRequest
 from panel.core.read_cache import wants_fresh
 from panel.credentials.clients import client_for
 from panel.inventory import selectors, services
 from panel.inventory.forms import GroupNameForm, VmQueryForm
 from panel.inventory.validation import GROUP_NAME_HELP
-from panel.web.errors import (
-    FORBIDDEN_MESSAGE,
-    NOT_FOUND_MESSAGE,
-    apply_field_errors,
-    bigv_errors,
-    unavailable_message,
-)
+from panel.web.actions import FormAction
+from panel.web.htmx import page_or_fragment, wants_fragment
 
-
-def _is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    # A history restore wants the whole page back, not a fragment.
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
-
-
-def _page(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
-    name = f"{template}#{partial}" if _is_fragment(request) else template
-    response = render(request, name, context)
-    # The same URL answers with a page or a fragment: caches must keep them apart.
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+# GET: the form's page (or the confirmation); POST: the change.
+FORM_METHODS = require_http_methods(["GET", "POST"])
 
 
 @require_GET
-@bigv_errors
 def home(request: HttpRequest) -> HttpResponse:
-    summaries = selectors.account_summaries(client=client_for(request.user))
+    with client_for(request.user) as client:
+        summaries = selectors.account_summaries(client=client)
     return render(request, "inventory/home.html", {"summaries": summaries})
 
 
 @require_GET
-@bigv_errors
 def account(request: HttpRequest, account: str) -> HttpResponse:
-    summary = selectors.account_summary(client=client_for(request.user), account=account)
+    with client_for(request.user) as client:
+        summary = selectors.account_summary(client=client, account=account)
     context = {
         "account": account,
         "summary": summary,
         "create_form": GroupNameForm(),
         "name_help": GROUP_NAME_HELP,
     }
-    response = _page(request, "inventory/account.html", "groups", context)
-    if _is_fragment(request):
+    response = page_or_fragment(request, "inventory/account.html", "groups", context)
+    if wants_fragment(request):
         # Reached by htmx following a group form's success redirect: whichever form asked,
         # the fresh list replaces the whole groups panel.
         retarget(response, "#groups-panel")
@@ -81,149 +55,136 @@ def account(request: HttpRequest, account: str) -> HttpResponse:
 
 
 @require_GET
-@bigv_errors
 def group(request: HttpRequest, account: str, group: str) -> HttpResponse:
     filters = VmQueryForm(request.GET)
-    found = selectors.group_vm_listing(
-        client=client_for(request.user),
-        account=account,
-        group=group,
-        query=filters.to_query(),
-        fresh=wants_fresh(request),
-    )
+    with client_for(request.user) as client:
+        found = selectors.group_vm_listing(
+            client=client,
+            account=account,
+            group=group,
+            query=filters.to_query(),
+            fresh=wants_fresh(request),
+        )
     context = {
         "account": account,
         "group": found.group,
         "listing": found.listing,
         "filters": filters,
     }
-    return _page(request, "inventory/group.html", "vm-table", context)
+    return page_or_fragment(request, "inventory/group.html", "vm-table", context)
 
 
 @require_GET
-@bigv_errors
 def all_vms(request: HttpRequest) -> HttpResponse:
     filters = VmQueryForm(request.GET)
-    listing = selectors.all_vm_listing(
-        client=client_for(request.user), query=filters.to_query(), fresh=wants_fresh(request)
-    )
+    with client_for(request.user) as client:
+        listing = selectors.all_vm_listing(
+            client=client, query=filters.to_query(), fresh=wants_fresh(request)
+        )
     context = {"listing": listing, "filters": filters, "show_place": True}
-    return _page(request, "inventory/all_vms.html", "vm-table", context)
+    return page_or_fragment(request, "inventory/all_vms.html", "vm-table", context)
 
 
 # --- group changes -----------------------------------------------------------------------
 
 
-def _explain(form: Form, error: BigVError) -> int:
-    """Put a failed write's reason on the form; return the full page's status. 401 is left
-    to ``bigv_errors`` (the reconnect prompt), which needs no form."""
-    if isinstance(error, Unauthorized):
-        raise error
-    if isinstance(error, BadRequest):
-        apply_field_errors(form, error)
-        return 400
-    if isinstance(error, Forbidden):
-        form.add_error(None, FORBIDDEN_MESSAGE)
-        return 403
-    if isinstance(error, NotFound):
-        form.add_error(None, NOT_FOUND_MESSAGE)
-        return 404
-    form.add_error(None, unavailable_message(error, safe=False))
-    if isinstance(error, TimedOut):
-        return 504
-    return 503 if isinstance(error, Unavailable) else 502
+def _group_form(
+    request: HttpRequest, form: Form, template: str, fragment: str, title: str, **context: object
+) -> FormAction:
+    """A group form: the page without JavaScript, its ``fragment`` for htmx (which replaces
+    itself with the errors, or follows the success redirect to the fresh groups panel)."""
+    return FormAction(
+        request=request,
+        form=form,
+        title=title,
+        back_url=reverse("accounts:account", kwargs={"account": context["account"]}),
+        fragment=f"{template}#{fragment}",
+        page=template,
+        show_form_on_get=True,
+        context=dict(context),
+    )
 
 
-def _form_response(
-    request: HttpRequest, template: str, partial: str, context: dict, status: int
-) -> HttpResponse:
-    if _is_fragment(request):
-        # 200 so that htmx swaps the form (with its errors) in place of the one submitted.
-        return render(request, f"{template}#{partial}", context)
-    return render(request, template, context, status=status)
+def _back_to_account(request: HttpRequest, account: str, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("accounts:account", account=account)
 
 
-@require_http_methods(["GET", "POST"])
-@bigv_errors
+@FORM_METHODS
 def group_create(request: HttpRequest, account: str) -> HttpResponse:
     form = GroupNameForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            try:
-                created = services.group_create(
-                    actor=Actor.from_request(request),
-                    client=client_for(request.user),
-                    account=account,
-                    name=form.cleaned_data["name"],
-                )
-            except BigVError as error:
-                status = _explain(form, error)
-            else:
-                messages.success(request, f"Group “{created.name}” created.")
-                return redirect("accounts:account", account=account)
-    context = {"account": account, "form": form, "name_help": GROUP_NAME_HELP}
-    return _form_response(request, "inventory/group_create.html", "form", context, status)
+    action = _group_form(
+        request,
+        form,
+        "inventory/group_create.html",
+        "form",
+        f"New group in {account}",
+        account=account,
+        name_help=GROUP_NAME_HELP,
+    )
+    return action.run(
+        lambda actor, client: services.group_create(
+            actor=actor, client=client, account=account, name=form.cleaned_data["name"]
+        ),
+        lambda created: _back_to_account(request, account, f"Group “{created.name}” created."),
+    )
 
 
-@require_http_methods(["GET", "POST"])
-@bigv_errors
+@FORM_METHODS
 def group_rename(request: HttpRequest, account: str, group: str) -> HttpResponse:
     if request.method == "POST":
         form = GroupNameForm(request.POST)
     else:
         form = GroupNameForm(initial={"name": group})
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            try:
-                renamed = services.group_rename(
-                    actor=Actor.from_request(request),
-                    client=client_for(request.user),
-                    account=account,
-                    group=group,
-                    name=form.cleaned_data["name"],
-                )
-            except BigVError as error:
-                status = _explain(form, error)
-            else:
-                messages.success(request, f"Group “{group}” renamed to “{renamed.name}”.")
-                return redirect("accounts:account", account=account)
-    context = {"account": account, "group_name": group, "form": form, "name_help": GROUP_NAME_HELP}
-    return _form_response(request, "inventory/group_rename.html", "form", context, status)
+    action = _group_form(
+        request,
+        form,
+        "inventory/group_rename.html",
+        "form",
+        f"Rename {group}",
+        account=account,
+        group_name=group,
+        name_help=GROUP_NAME_HELP,
+    )
+    return action.run(
+        lambda actor, client: services.group_rename(
+            actor=actor,
+            client=client,
+            account=account,
+            group=group,
+            name=form.cleaned_data["name"],
+        ),
+        lambda renamed: _back_to_account(
+            request, account, f"Group “{group}” renamed to “{renamed.name}”."
+        ),
+    )
 
 
-@require_http_methods(["GET", "POST"])
-@bigv_errors
+@FORM_METHODS
 def group_delete(request: HttpRequest, account: str, group: str) -> HttpResponse:
     # GET is the confirmation page (no JavaScript); htmx posts straight from the account page
     # after its hx-confirm prompt.
     form = Form(request.POST if request.method == "POST" else None)
-    status = 200
-    if form.is_bound:
-        try:
-            services.group_delete(
-                actor=Actor.from_request(request),
-                client=client_for(request.user),
-                account=account,
-                group=group,
-            )
-        except BadRequest as error:
-            # The API's only reason is a text/plain sentence; say what to do about it.
-            form.add_error(None, ValidationError(_delete_refusal(group, error)))
-            status = 400
-        except BigVError as error:
-            status = _explain(form, error)
-        else:
-            messages.success(request, f"Group “{group}” deleted.")
-            return redirect("accounts:account", account=account)
-    context = {"account": account, "group_name": group, "form": form}
-    return _form_response(request, "inventory/group_delete.html", "inline", context, status)
+    action = _group_form(
+        request,
+        form,
+        "inventory/group_delete.html",
+        "inline",
+        f"Delete {group}",
+        account=account,
+        group_name=group,
+    )
+    action.refusal = lambda error: _delete_refusal(group, error)
+    return action.run(
+        lambda actor, client: services.group_delete(
+            actor=actor, client=client, account=account, group=group
+        ),
+        lambda _: _back_to_account(request, account, f"Group “{group}” deleted."),
+    )
 
 
 def _delete_refusal(group: str, error: BadRequest) -> str:
+    # The API's only reason is a text/plain sentence; say what to do about it.
     reason = error.message.rstrip(".") or "BigV refused"
     return (
         f"Group “{group}” was not deleted: {reason}. A group can only be deleted once it is "

@@ -1,48 +1,52 @@
-"""Bulk: one change to several VMs, ``concurrency`` at a time, "stop after N failures".
+"""Batches: one change to several targets, ``concurrency`` at a time, "stop after N failures".
 
-``batch_start`` plans every VM (from its live state) and creates one pending operation
-each; the first ``concurrency`` start as soon as they are planned, so workers are busy while
-the rest are still being planned (planning 200 VMs takes seconds). Each operation that ends
-calls ``fill``, which starts the next waiting one — or, once the batch has reached its
-failure limit, cancels the waiting ones and marks the batch stopped (running ones finish
-and put their VM back as usual). A batch finishes only once ``planned_at`` says it knows
-all its operations. The reconciler also calls ``fill`` so a batch never stalls on a crash
-between the two, and closes the planning of a batch whose planner died.
+``batch_start`` plans every target (from its live state) and creates one pending operation each;
+the first ``concurrency`` start as soon as they are planned, so workers are busy while the rest
+are still being planned (planning 200 VMs takes seconds). When an operation ends
+(``signals.operation_finished``) its batch is filled: the next waiting operation starts — or,
+once the batch has reached its failure limit, the waiting ones are cancelled and the batch is
+marked stopped (running ones finish and put their target back as usual). A batch finishes only
+once ``planned_at`` says it knows all its operations. The reconciler also calls ``fill`` so a
+batch never stalls on a crash between the two, and closes the planning of a batch whose planner
+died.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 
-from panel.bigv import BigVClient, BigVError
+from panel.bigv import BigVError
 from panel.core.actor import Actor
-from panel.operations import claims, conf, dispatch
+from panel.operations import claims, conf, dispatch, signals
 from panel.operations.models import Batch, Operation
-from panel.operations.plans import InvalidPlan, NothingToDo, plan_for_batch
+from panel.operations.plans import InvalidPlan, NothingToDo, Plan
 from panel.operations.services import Busy, cancel_unstarted, operation_cancel, operation_start
-from panel.operations.status import BATCH_KINDS, BatchStatus, OperationStatus
-from panel.vms.refs import VmRef
+from panel.operations.status import BatchStatus, OperationStatus
 
 
-def batch_start(
+def batch_start[T](
     *,
     actor: Actor,
-    client: BigVClient,
-    refs: Iterable[VmRef],
     kind: str,
     params: Mapping[str, Any],
     concurrency: int,
     stop_after_failures: int,
+    targets: Iterable[T],
+    plan: Callable[[T], Plan],
+    label: Callable[[T], str],
 ) -> Batch:
-    """Plan and queue ``kind`` for every VM. VMs that need nothing, cannot be planned or are
-    busy are listed in ``batch.skipped`` with the reason, not failed."""
-    if kind not in BATCH_KINDS:
-        raise InvalidPlan(f"{kind} cannot be applied to several VMs at once.")
+    """Plan ``kind`` for every target (``plan(target)``, from its live state) and queue it.
+
+    Targets that need nothing, cannot be planned or are busy are listed in
+    ``batch.skipped`` with the reason (``label(target)`` names them), not failed.
+    """
     if concurrency < 1 or stop_after_failures < 0:
         raise InvalidPlan("Concurrency must be at least 1 and the failure limit not negative.")
     if actor.user_id is None:
@@ -56,20 +60,13 @@ def batch_start(
         stop_after_failures=stop_after_failures,
     )
     skipped: list[dict[str, str]] = []
-    seen: set[tuple[str, str, str]] = set()
     queued = 0
     try:
-        for ref in refs:
-            key = (ref.account, ref.group, ref.vm)
-            if key in seen:
-                continue
-            seen.add(key)
+        for target in targets:
             try:
-                plan = plan_for_batch(client=client, ref=ref, kind=kind, params=dict(params))
-                operation_start(actor=actor, client=None, ref_or_target=plan.ref, plan=plan,
-                                batch=batch)  # fmt: skip
+                operation_start(actor=actor, plan=plan(target), batch=batch)
             except (NothingToDo, InvalidPlan, Busy, BigVError) as error:
-                skipped.append({"vm": ref.label, "reason": str(error)})
+                skipped.append({"vm": label(target), "reason": str(error)})
                 continue
             queued += 1
             # Beyond the first ``concurrency``, the operations that end do the starting.
@@ -104,8 +101,33 @@ def batch_cancel(*, actor: Actor, batch: Batch) -> Batch:
     return batch
 
 
+# The batches this thread is filling: cancelling a stopped batch's waiting operations ends
+# them, and each ending asks for the batch to be filled again — the fill in progress does it.
+_filling: contextvars.ContextVar[frozenset[Any]] = contextvars.ContextVar(
+    "batches_filling", default=frozenset()
+)
+
+
+@receiver(signals.operation_finished)
+def _next_after(sender: Any, operation: Operation, **kwargs: Any) -> None:
+    """An operation of a batch ended: start the next one (or finish the batch)."""
+    if operation.batch_id is not None:
+        fill(operation.batch_id)
+
+
 def fill(batch_id: Any) -> None:
     """Start waiting operations up to the concurrency limit, or stop the batch."""
+    filling = _filling.get()
+    if batch_id in filling:
+        return
+    token = _filling.set(filling | {batch_id})
+    try:
+        _fill(batch_id)
+    finally:
+        _filling.reset(token)
+
+
+def _fill(batch_id: Any) -> None:
     to_send: list[tuple[Any, str]] = []
     to_cancel: list[Operation] = []
     with transaction.atomic():

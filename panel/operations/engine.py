@@ -2,10 +2,15 @@
 
 One task run = one claim. Within it, steps run back to back; a step that must wait hands
 the lease to a task enqueued with a countdown (never a sleep). A failed step switches the
-operation to ``compensating`` and appends the undo plan (compensation.py); a failed undo
-ends in ``needs_attention`` with the VM's exact state. Every status/step change is
-persisted (fenced by the lease), audited with the operation id and step, and published
-after commit.
+operation to ``compensating`` and appends the undo plan (the workflow's ``undo``); a failed
+undo ends in ``needs_attention`` with the workflow's account of the target's exact state.
+Every status/step change is persisted (fenced by the lease), audited with the operation id
+and step, and announced after commit (``signals``).
+
+Every run acts with the credential of the person who *started* the operation — compensation
+included, even when someone else cancelled it: putting the VM back is the last part of the
+change that person asked for and was allowed to make, and the audit names them for every
+step. The person who cancelled is named by the cancel entry.
 """
 
 from __future__ import annotations
@@ -17,15 +22,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from panel.audit import Action, Outcome, record
-from panel.bigv import ApiError, BigVClient, BigVError, ServerError, TransportError, Unavailable
+from panel.bigv import ApiError, BigVClient, ServerError, TransportError, Unavailable
 from panel.credentials.clients import NotConnected, client_for
 from panel.credentials.crypto import CredentialError
-from panel.operations import claims, conf, dispatch, notify
-from panel.operations.compensation import attention_now, mark_undone, undo_steps
+from panel.operations import claims, conf, dispatch, signals
 from panel.operations.models import Operation
-from panel.operations.plans import original_state
-from panel.operations.status import FINISH_OUTCOMES, OperationKind, OperationStatus, StepStatus
-from panel.operations.steps import STEPS, StepContext, StepFailed, Wait, actor_of, vm_target
+from panel.operations.status import FINISH_OUTCOMES, OperationStatus, StepStatus
+from panel.operations.steps import StepContext, StepFailed, Wait, actor_of, audit_target
+from panel.operations.workflows import NotStartable, Workflow, workflow_for
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +46,11 @@ def run(operation_id: str, *, task_id: str) -> None:
         return
     op = Operation.objects.select_related("actor").get(pk=operation_id)
     try:
-        Runner(op, lease).drive()
+        workflow = workflow_for(op.kind)
+    except KeyError:
+        workflow = None
+    try:
+        Runner(op, lease, workflow).drive()
     except claims.Fenced as error:
         logger.warning("operation %s: %s; stopped before any further API call", op.pk, error)
 
@@ -52,9 +60,10 @@ def _now_iso() -> str:
 
 
 class Runner:
-    def __init__(self, op: Operation, lease: claims.Lease) -> None:
+    def __init__(self, op: Operation, lease: claims.Lease, workflow: Workflow | None) -> None:
         self.op = op
         self.lease = lease
+        self.workflow = workflow
         self.takeover = lease.takeover
 
     # --- bookkeeping ----------------------------------------------------------------------
@@ -64,7 +73,7 @@ class Runner:
             actor=actor_of(self.op),
             action=action,
             outcome=outcome,
-            target=vm_target(self.op),
+            target=audit_target(self.op),
             operation_id=str(self.op.pk),
             **kwargs,
         )
@@ -75,6 +84,9 @@ class Runner:
     # --- the loop -------------------------------------------------------------------------
 
     def drive(self) -> None:
+        if self.workflow is None:  # an app that registered this kind is no longer installed
+            self._finish(OperationStatus.FAILED, error=f"Unknown kind of operation: {self.op.kind}")
+            return
         try:
             client = client_for(self.op.actor)
         except (NotConnected, CredentialError) as error:
@@ -89,24 +101,15 @@ class Runner:
     def _start(self, client: BigVClient) -> bool:
         """pending → running, re-reading the original state right before the first write."""
         op = self.op
-        if op.kind != OperationKind.CREATE and op.vm_id is not None:
-            try:
-                vm = client.vm_by_id(op.vm_id, include_deleted=True)
-            except BigVError as error:
-                self._finish(OperationStatus.FAILED, error=f"Could not read {op.vm_name}: {error}")
-                return False
-            now = original_state(vm, account=op.account, group=op.group)
-            # The plan's power steps were decided from these; a VM that changed meanwhile
-            # would end in the wrong state, so do nothing and let the user look again.
-            changed = [k for k in ("power_on", "group_id") if now[k] != op.original.get(k)]
-            if vm.deleted or changed:
-                why = "has been deleted" if vm.deleted else "changed since the plan was made"
-                self._finish(OperationStatus.FAILED, error=f"{op.vm_name} {why}; nothing was done.")
-                return False
-            op.original = now
+        assert self.workflow is not None
+        try:
+            op.original = dict(self.workflow.begin(op, client))
+        except NotStartable as refusal:
+            self._finish(OperationStatus.FAILED, error=str(refusal))
+            return False
         op.status, op.started_at = OperationStatus.RUNNING, timezone.now()
         self._save("status", "started_at", "original")
-        notify.changed(op)
+        signals.changed(op)
         return True
 
     def _loop(self, client: BigVClient) -> None:
@@ -148,8 +151,12 @@ class Runner:
             if entry.get("index") == index:
                 if self.takeover and entry.get("status") == StepStatus.RUNNING:
                     self.takeover = False  # say it once per takeover
-                    self._audit(Action.OPERATION_STEP, Outcome.STARTED, step=step["name"],
-                                params={"label": step["label"], "resumed": True})  # fmt: skip
+                    self._audit(
+                        Action.OPERATION_STEP,
+                        Outcome.STARTED,
+                        step=step["name"],
+                        params={"label": step["label"], "resumed": True},
+                    )
                 return entry
         entry = {
             "index": index,
@@ -164,24 +171,31 @@ class Runner:
         self.op.step_log.append(entry)
         with transaction.atomic():
             self._save("step_log")
-            self._audit(Action.OPERATION_STEP, Outcome.STARTED, step=step["name"],
-                        params={"label": step["label"]})  # fmt: skip
-        notify.changed(self.op)
+            self._audit(
+                Action.OPERATION_STEP,
+                Outcome.STARTED,
+                step=step["name"],
+                params={"label": step["label"]},
+            )
+        signals.changed(self.op)
         return entry
 
     def _run_step(self, client: BigVClient) -> Wait | None:
         op = self.op
+        assert self.workflow is not None
         index = op.step_index
         step = op.plan[index]
         entry = self._entry(index, step)
-        ctx = StepContext(op=op, lease=self.lease, client=client, args=step.get("args", {}),
-                          entry=entry)  # fmt: skip
+        context = self.workflow.context or StepContext
+        ctx = context(
+            op=op, lease=self.lease, client=client, args=step.get("args", {}), entry=entry
+        )
         try:
-            result = STEPS[step["name"]](ctx)
+            result = self.workflow.steps[step["name"]](ctx)
         except claims.Fenced:
             raise
         except StepFailed as error:
-            self._step_failed(entry, error.message, client, status=error.status)
+            self._step_failed(entry, error.message, client, refused=error.refused)
             return None
         except TRANSIENT as error:
             attempts = int(entry.get("attempts", 0)) + 1
@@ -189,14 +203,12 @@ class Runner:
             if attempts <= conf.step_retries():
                 entry["detail"] = f"retry {attempts}/{conf.step_retries()} after: {error}"
                 self._save("step_log")
-                notify.changed(op)
+                signals.changed(op)
                 return Wait(conf.retry_seconds() * attempts)
-            status = error.status if isinstance(error, ApiError) else None
-            self._step_failed(entry, f"BigV kept failing: {error}", client, status=status)
+            self._step_failed(entry, f"BigV kept failing: {error}", client, error=error)
             return None
         except ApiError as error:
-            message = f"BigV refused: {error}"
-            self._step_failed(entry, message, client, status=error.status)
+            self._step_failed(entry, f"BigV refused: {error}", client, error=error)
             return None
         except Exception as error:  # a bug or an unusable secret: fail, never loop forever
             logger.exception("operation %s: step %s crashed", op.pk, step["name"])
@@ -205,7 +217,7 @@ class Runner:
         if isinstance(result, Wait):
             entry["detail"] = result.note
             self._save("step_log")
-            notify.changed(op)
+            signals.changed(op)
             return result
         entry.update(
             status=(StepStatus.SKIPPED if result.skipped else StepStatus.DONE).value,
@@ -216,22 +228,38 @@ class Runner:
         outcome = Outcome.COMPENSATED if step.get("undo") else Outcome.SUCCEEDED
         with transaction.atomic():
             self._save("step_log", "step_index")
-            self._audit(Action.OPERATION_STEP, outcome, step=step["name"],
-                        params={"label": step["label"], "detail": result.note})  # fmt: skip
-        notify.changed(op)
+            self._audit(
+                Action.OPERATION_STEP,
+                outcome,
+                step=step["name"],
+                params={"label": step["label"], "detail": result.note},
+            )
+        signals.changed(op)
         return None
 
     def _step_failed(
-        self, entry: dict[str, Any], message: str, client: BigVClient | None, *,
-        status: int | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        entry: dict[str, Any],
+        message: str,
+        client: BigVClient | None,
+        *,
+        error: Exception | None = None,
+        refused: bool = False,
+    ) -> None:
         entry.update(status=StepStatus.FAILED.value, finished_at=_now_iso(), detail=message)
-        refused = status is not None and 400 <= status < 500
+        refused = refused or (isinstance(error, ApiError) and error.is_refusal)
+        status = error.status if isinstance(error, ApiError) else None  # for the audit only
+        outcome = Outcome.REFUSED if refused else Outcome.FAILED
         with transaction.atomic():
             self._save("step_log")
-            self._audit(Action.OPERATION_STEP, Outcome.REFUSED if refused else Outcome.FAILED,
-                        step=entry["step"], api_status=status, api_error=message)  # fmt: skip
-        notify.changed(self.op)
+            self._audit(
+                Action.OPERATION_STEP,
+                outcome,
+                step=entry["step"],
+                api_status=status,
+                api_error=message,
+            )
+        signals.changed(self.op)
         self._fail(message, client)
 
     # --- endings ----------------------------------------------------------------------------
@@ -249,27 +277,34 @@ class Runner:
             ending = OperationStatus.CANCELLED if reason == "cancelled" else OperationStatus.FAILED
             self._finish(ending)
             return
+        assert self.workflow is not None
         op.compensation_start = len(op.plan)
-        op.plan = [*op.plan, *undo_steps(op)]
-        op.step_index, op.status, op.undo_reason = op.compensation_start, "compensating", reason
+        op.plan = [*op.plan, *self.workflow.undo(op)]
+        op.step_index, op.status = op.compensation_start, OperationStatus.COMPENSATING
+        op.undo_reason = reason
         with transaction.atomic():
-            self._save("error", "compensation_start", "plan", "step_index", "status",
-                       "undo_reason")  # fmt: skip
-            self._audit(Action.OPERATION_STEP, Outcome.STARTED, step="compensate",
-                        params={"reason": reason}, api_error=message)  # fmt: skip
-        notify.changed(op)
+            self._save("error", "compensation_start", "plan", "step_index", "status", "undo_reason")
+            self._audit(
+                Action.OPERATION_STEP,
+                Outcome.STARTED,
+                step="compensate",
+                params={"reason": reason},
+                api_error=message,
+            )
+        signals.changed(op)
 
     def _complete(self) -> None:
         op = self.op
         if op.status == OperationStatus.RUNNING:
             self._finish(OperationStatus.SUCCEEDED)
             return
-        mark_undone(op)
+        _mark_undone(op)
         cancelled = op.undo_reason == "cancelled"
         self._finish(OperationStatus.CANCELLED if cancelled else OperationStatus.ROLLED_BACK)
 
     def _attention(self, message: str, client: BigVClient | None) -> None:
-        self.op.attention = attention_now(self.op, client, message)
+        assert self.workflow is not None
+        self.op.attention = self.workflow.attention(self.op, client, message)
         self._finish(OperationStatus.NEEDS_ATTENTION)
 
     def _finish(self, status: str, *, error: str | None = None) -> None:
@@ -278,19 +313,34 @@ class Runner:
             op.error = error
         op.status, op.finished_at, op.secret_params = status, timezone.now(), ""
         with transaction.atomic():
-            claims.release(self.lease, op, "status", "finished_at", "secret_params", "error",
-                           "attention", "step_log", "plan", "step_index")  # fmt: skip
+            claims.release(
+                self.lease,
+                op,
+                "status",
+                "finished_at",
+                "secret_params",
+                "error",
+                "attention",
+                "step_log",
+                "plan",
+                "step_index",
+            )
             params = {"status": status, "summary": op.summary}
             outcome = Outcome(FINISH_OUTCOMES[status])
             detail = op.attention or op.error
             self._audit(Action.OPERATION_FINISH, outcome, params=params, api_error=detail)
-        notify.changed(op)
-        if op.batch_id is not None:
-            from panel.operations.batches import fill  # (batches imports services)
-
-            fill(op.batch_id)
+        signals.changed(op)
+        signals.finished(op)
 
     def _wait(self, wait: Wait) -> None:
         task_id = claims.new_task_id()
         claims.hand_over(self.lease, self.op, task_id=task_id, after=wait.seconds)
         dispatch.send(self.op.pk, task_id=task_id, countdown=wait.seconds)
+
+
+def _mark_undone(op: Operation) -> None:
+    """After a successful rollback, the forward steps that changed something are undone."""
+    end = op.compensation_start or 0
+    for entry in op.step_log:
+        if entry.get("index", 0) < end and entry["status"] in (StepStatus.DONE, StepStatus.FAILED):
+            entry["status"] = StepStatus.COMPENSATED.value

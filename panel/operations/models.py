@@ -1,8 +1,12 @@
-"""The operation row is the truth (design.md §6): status, step, log, original state, lease.
+"""The operation row is the truth: status, step, log, original state, lease.
 
 A worker never keeps state anywhere else: everything it needs to resume after a crash is
 here, and every change of it is a conditional UPDATE on ``epoch`` (see ``claims.py``).
 Field names are the contract with the UI (docs/operations-contract.md).
+
+The target columns (account, group, vm_name, vm_id) say which BigV object an operation acts
+on — always a VM today. What an operation *does* to it comes from its kind's workflow
+(``panel.operations.workflows``), which is also where the words for a kind come from.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from panel.operations import describe
-from panel.operations.status import BatchStatus, OperationKind, OperationStatus
+from panel.operations import workflows
+from panel.operations.status import BatchStatus, OperationStatus
 
 
 class Batch(models.Model):
@@ -26,7 +30,7 @@ class Batch(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_username = models.CharField(max_length=150)
-    kind = models.CharField(max_length=32, choices=OperationKind.choices)
+    kind = models.CharField(max_length=32)  # a registered workflow's kind
     params = models.JSONField(default=dict, blank=True)
     concurrency = models.PositiveIntegerField(default=1)
     # 0 = never stop early.
@@ -46,7 +50,7 @@ class Batch(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} x {self._operations().count()} ({self.status})"
+        return f"{self.kind_label} x {self._operations().count()} ({self.status})"
 
     def _operations(self) -> models.QuerySet[Operation]:
         return Operation.objects.filter(batch_id=self.pk)
@@ -65,13 +69,13 @@ class Batch(models.Model):
         return self._operations().filter(status__in=OperationStatus.FAILURES).count()
 
     @property
-    def active_count(self) -> int:
-        return self._operations().filter(status__in=OperationStatus.ACTIVE).count()
+    def kind_label(self) -> str:
+        return workflows.kind_label(self.kind)
 
 
 class Operation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=32, choices=OperationKind.choices)
+    kind = models.CharField(max_length=32)  # a registered workflow's kind
     status = models.CharField(
         max_length=16, choices=OperationStatus.choices, default=OperationStatus.PENDING
     )
@@ -139,15 +143,6 @@ class Operation(models.Model):
         return self.status in OperationStatus.TERMINAL
 
     @property
-    def is_compensating(self) -> bool:
-        return self.compensation_start is not None
-
-    @property
-    def forward_plan(self) -> list[dict[str, Any]]:
-        end = self.compensation_start if self.compensation_start is not None else len(self.plan)
-        return list(self.plan[:end])
-
-    @property
     def undo_plan(self) -> list[dict[str, Any]]:
         if self.compensation_start is None:
             return []
@@ -189,10 +184,22 @@ class Operation(models.Model):
         return f"{self.vm_name} in {self.account}/{self.group}"
 
     @property
+    def kind_label(self) -> str:
+        return workflows.kind_label(self.kind)
+
+    @property
     def summary(self) -> str:
-        return describe.summary(self.kind, self.params, self.original)
+        try:
+            workflow = workflows.workflow_for(self.kind)
+        except KeyError:
+            return self.kind
+        return workflow.summary(self.kind, self.params, self.original)
 
     @property
     def doing(self) -> str:
         """ "changing the spec of web1" (for "busy: alice is …")."""
-        return describe.doing(self.kind, self.vm_name)
+        try:
+            verb = workflows.workflow_for(self.kind).doing
+        except KeyError:
+            verb = "working on"
+        return f"{verb} {self.vm_name}"

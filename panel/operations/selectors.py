@@ -1,5 +1,4 @@
-"""Reads for the operations pages: the panel's own rows (read-only queries), and the two
-BigV reads the operation forms need.
+"""Reads of the panel's own operation and batch rows (read-only queries).
 
 The operations are the panel's own rows, so these return model instances (and a page of
 them); the BigV state they describe is never copied here.
@@ -15,10 +14,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from panel.bigv import BigVClient, VirtualMachine
 from panel.operations.models import Batch, Operation
 from panel.operations.status import BatchStatus, OperationStatus
-from panel.vms.refs import VmRef
 
 PAGE_SIZE = 25
 RUNNING_NOW_LIMIT = 10
@@ -106,16 +103,3 @@ def batch_operations(batch: Batch) -> list[Operation]:
 def batch_is_final(batch: Batch, operations: list[Operation]) -> bool:
     """Nothing more will change: the batch is closed and none of its operations is active."""
     return batch.status != BatchStatus.RUNNING and all(op.is_terminal for op in operations)
-
-
-# --- BigV reads the operation forms need (one API call each) ------------------------------
-
-
-def vm_now(*, client: BigVClient, ref: VmRef) -> VirtualMachine:
-    """The VM as it is now (the spec form starts from its current values)."""
-    return client.vm(ref.account, ref.group, ref.vm)
-
-
-def group_names(*, client: BigVClient, account: str) -> list[str]:
-    """The account's groups by name (the move and create forms' choices)."""
-    return sorted((group.name for group in client.groups(account)), key=str.casefold)

@@ -1,4 +1,7 @@
-"""The fixed vocabularies of operations: kinds, statuses, step statuses, batch statuses."""
+"""The fixed vocabularies of the engine: operation, step and batch statuses.
+
+The kinds of operation are not here: each app registers its own (panel.operations.workflows).
+"""
 
 from __future__ import annotations
 
@@ -7,45 +10,10 @@ from enum import nonmember
 from django.db import models
 
 
-class OperationKind(models.TextChoices):
-    SPEC_CHANGE = "spec_change", "Change spec"
-    MOVE = "move", "Move to another group"
-    REIMAGE = "reimage", "Reimage"
-    CREATE = "create", "Create VM"
-    GRACEFUL_RESTART = "graceful_restart", "Graceful restart"
-    GRACEFUL_SHUTDOWN = "graceful_shutdown", "Graceful shutdown"
-    POWER_ON = "power_on", "Power on"
-    POWER_OFF = "power_off", "Power off"
-
-
-# What a kind is doing, for "busy: alice is <doing> web1".
-DOING: dict[str, str] = {
-    OperationKind.SPEC_CHANGE: "changing the spec of",
-    OperationKind.MOVE: "moving",
-    OperationKind.REIMAGE: "reimaging",
-    OperationKind.CREATE: "creating",
-    OperationKind.GRACEFUL_RESTART: "restarting",
-    OperationKind.GRACEFUL_SHUTDOWN: "shutting down",
-    OperationKind.POWER_ON: "powering on",
-    OperationKind.POWER_OFF: "powering off",
-}
-
-# Kinds a batch may apply (the issue's bulk list).
-BATCH_KINDS = frozenset(
-    {
-        OperationKind.SPEC_CHANGE,
-        OperationKind.GRACEFUL_RESTART,
-        OperationKind.GRACEFUL_SHUTDOWN,
-        OperationKind.POWER_ON,
-        OperationKind.POWER_OFF,
-    }
-)
-
-
 class OperationStatus(models.TextChoices):
     PENDING = "pending", "Waiting to start"
     RUNNING = "running", "Running"
-    COMPENSATING = "compensating", "Rolling back"
+    COMPENSATING = "compensating", "Rolling back"  # the undo steps are running
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed (nothing was changed)"
     ROLLED_BACK = "rolled_back", "Rolled back"

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django_htmx.http import HttpResponseClientRedirect
 
 from panel.people.services import session_expire
+from panel.web.htmx import wants_fragment
 
 SESSION_KEY = "panel_last_activity"
 # Writing the session on every click costs a database write; a minute's precision is plenty.
@@ -59,7 +60,7 @@ class IdleSessionMiddleware:
 
 def _to_login(request: HttpRequest) -> HttpResponse:
     back = request.get_full_path() if request.method == "GET" else ""
-    if getattr(request, "htmx", False):
+    if wants_fragment(request):
         # A fragment request: the whole page goes to the login (htmx would swap it in).
         target = request.headers.get("HX-Current-URL", "") or back
         response = redirect_to_login(target or settings.LOGIN_REDIRECT_URL)

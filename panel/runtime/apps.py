@@ -2,12 +2,8 @@ from django.apps import AppConfig
 
 
 class RuntimeConfig(AppConfig):
-    """How the panel runs: the ASGI application, health, start-up checks, ``runstack``."""
+    """How the panel runs: the ASGI application, health, ``runstack`` and the demo seed."""
 
     name = "panel.runtime"
     label = "runtime"
     verbose_name = "Runtime"
-
-    def ready(self) -> None:
-        # Registers the BigV URL checks with Django's check framework.
-        from panel.runtime import checks  # noqa: F401

@@ -1,10 +1,10 @@
 """The auth service (``/auth``) and brain-side credential checks.
 
-Contract choices: sessions last the requested ``validity`` (clamped to 3600 s; 300 s when
-absent) and slide: every ``GET /session/{token}`` and every authenticated brain request
-extends the expiry to max(current, now + 300 s). Failures are text/plain: 401 "Bad login
-credentials", 401 "Missing 2FA" (the user needs a second factor and sent none), 401
-"Authentication failed" (wrong code), 400 "Badly-formed parameters". The simulator's 2FA
+Choices (docs/bigv-api.md §3, §13): sessions last the requested ``validity`` (clamped to
+3600 s; 300 s when absent) and slide: every ``GET /session/{token}`` and every authenticated
+brain request extends the expiry to max(current, now + 300 s). Failures are text/plain: 401
+"Bad login credentials", 401 "Missing 2FA" (the user needs a second factor and sent none),
+401 "Authentication failed" (wrong code), 400 "Badly-formed parameters". The simulator's 2FA
 code is always ``123456``; a yubikey OTP is accepted when it looks like one (32-48 modhex
 characters). JSON and form-encoded bodies are both accepted ([PY] posts forms).
 """

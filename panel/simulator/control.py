@@ -196,9 +196,12 @@ def populate(app: SimulatorApp, req: Request) -> Response:
     with w.lock:
         try:
             g = seed.populate(
-                w, str(body.get("account", "demo")), str(body.get("group", "bulk")), count,
+                w,
+                str(body.get("account", "demo")),
+                str(body.get("group", "bulk")),
+                count,
                 float(body.get("power_on_ratio", 0.7)),
-            )  # fmt: skip
+            )
         except KeyError as exc:
             raise _error(404, str(exc)) from None
         w.dirty = True

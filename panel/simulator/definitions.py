@@ -1,8 +1,9 @@
-"""The body of ``GET /definitions``, embedded as data (the simulator never reads /work/shared).
+"""The body of ``GET /definitions`` (docs/bigv-api.md §6.10), embedded as data.
 
-Source: bigv-fixtures/definitions.json (BC:lib/definition_calls_test.go), plus what the
-brief adds: the ``stretch``/``buster``/``bookworm`` distributions (stretch is DMD's default
-image) and the ``virtio2018`` hardware profile (named in BC's help).
+Source: the published example (BC:lib/definition_calls_test.go, kept in
+tests/bigv/fixtures/definitions.json), plus newer values: the ``stretch``/``buster``/
+``bookworm`` distributions (stretch is DMD's default image) and the ``virtio2018`` hardware
+profile (named in BC's help).
 """
 
 from __future__ import annotations
@@ -29,9 +30,22 @@ DISTRIBUTION_DESCRIPTIONS: dict[str, str] = {
 }
 
 DISTRIBUTIONS: list[str] = [
-    "centos5", "centos6", "winstd2012", "centos7", "jessie", "precise", "symbiosis", "trusty",
-    "utopic", "vivid", "wheezy", "winweb2k8r2", "stretch", "buster", "bookworm",
-]  # fmt: skip
+    "centos5",
+    "centos6",
+    "winstd2012",
+    "centos7",
+    "jessie",
+    "precise",
+    "symbiosis",
+    "trusty",
+    "utopic",
+    "vivid",
+    "wheezy",
+    "winweb2k8r2",
+    "stretch",
+    "buster",
+    "bookworm",
+]
 
 STORAGE_GRADES: list[str] = ["sata", "ssd", "archive"]
 STORAGE_GRADE_DESCRIPTIONS: dict[str, str] = {
@@ -42,28 +56,148 @@ STORAGE_GRADE_DESCRIPTIONS: dict[str, str] = {
 ZONE_NAMES: list[str] = ["manchester", "york"]
 HARDWARE_PROFILES: list[str] = ["virtio2013", "compatibility2013", "virtio2018"]
 
+# In the order the published definitions give them.
 KEYMAPS: list[str] = [
-    "ar", "de-ch", "es", "fo", "fr-ca", "hu", "ja", "mk", "no", "pt-br", "sv", "da", "en-gb",
-    "et", "fr", "fr-ch", "is", "lt", "nl", "pl", "ru", "th", "de", "en-us", "fi", "fr-be", "hr",
-    "it", "lv", "nl-be", "pt", "sl", "tr",
-]  # fmt: skip
+    "ar",
+    "de-ch",
+    "es",
+    "fo",
+    "fr-ca",
+    "hu",
+    "ja",
+    "mk",
+    "no",
+    "pt-br",
+    "sv",
+    "da",
+    "en-gb",
+    "et",
+    "fr",
+    "fr-ch",
+    "is",
+    "lt",
+    "nl",
+    "pl",
+    "ru",
+    "th",
+    "de",
+    "en-us",
+    "fi",
+    "fr-be",
+    "hr",
+    "it",
+    "lv",
+    "nl-be",
+    "pt",
+    "sl",
+    "tr",
+]
 
 SENDKEYS: list[str] = [
-    "shift", "shift_r", "alt", "alt_r", "altgr", "altgr_r", "ctrl", "ctrl_r", "menu", "esc", "1",
-    "2", "3", "4", "5", "6", "7", "8", "9", "0", "minus", "equal", "backspace", "tab", "q", "w",
-    "e", "r", "t", "y", "u", "i", "o", "p", "ret", "a", "s", "d", "f", "g", "h", "j", "k", "l",
-    "z", "x", "c", "v", "b", "n", "m", "comma", "dot", "slash", "asterisk", "spc", "caps_lock",
-    "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12", "num_lock",
-    "scroll_lock", "kp_divide", "kp_multiply", "kp_subtract", "kp_add", "kp_enter", "kp_decimal",
-    "sysrq", "kp_0", "kp_1", "kp_2", "kp_3", "kp_4", "kp_5", "kp_6", "kp_7", "kp_8", "kp_9",
-    "print", "home", "pgup", "pgdn", "end", "left", "up", "down", "right", "insert", "delete",
-]  # fmt: skip
+    "shift",
+    "shift_r",
+    "alt",
+    "alt_r",
+    "altgr",
+    "altgr_r",
+    "ctrl",
+    "ctrl_r",
+    "menu",
+    "esc",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "8",
+    "9",
+    "0",
+    "minus",
+    "equal",
+    "backspace",
+    "tab",
+    "q",
+    "w",
+    "e",
+    "r",
+    "t",
+    "y",
+    "u",
+    "i",
+    "o",
+    "p",
+    "ret",
+    "a",
+    "s",
+    "d",
+    "f",
+    "g",
+    "h",
+    "j",
+    "k",
+    "l",
+    "z",
+    "x",
+    "c",
+    "v",
+    "b",
+    "n",
+    "m",
+    "comma",
+    "dot",
+    "slash",
+    "asterisk",
+    "spc",
+    "caps_lock",
+    "f1",
+    "f2",
+    "f3",
+    "f4",
+    "f5",
+    "f6",
+    "f7",
+    "f8",
+    "f9",
+    "f10",
+    "f11",
+    "f12",
+    "num_lock",
+    "scroll_lock",
+    "kp_divide",
+    "kp_multiply",
+    "kp_subtract",
+    "kp_add",
+    "kp_enter",
+    "kp_decimal",
+    "sysrq",
+    "kp_0",
+    "kp_1",
+    "kp_2",
+    "kp_3",
+    "kp_4",
+    "kp_5",
+    "kp_6",
+    "kp_7",
+    "kp_8",
+    "kp_9",
+    "print",
+    "home",
+    "pgup",
+    "pgdn",
+    "end",
+    "left",
+    "up",
+    "down",
+    "right",
+    "insert",
+    "delete",
+]
 
-# Contract: "del" is accepted as an alias of "delete" (BC/PY sent ctrl-alt-del).
+# "del" is accepted as an alias of "delete": BC/PY sent ctrl-alt-del (docs/bigv-api.md §13, C20).
 SENDKEY_ALIASES: dict[str, str] = {"del": "delete"}
 
-DEFAULT_ZONE = "york"
-DEFAULT_HARDWARE_PROFILE = "virtio2013"
 DEFAULT_STORAGE_GRADE = "sata"
 
 _DEFINITIONS: list[dict[str, Any]] = [

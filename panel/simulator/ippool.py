@@ -11,7 +11,6 @@ from __future__ import annotations
 _DOC_NETS = ("192.0.2", "198.51.100", "203.0.113")
 _HOSTS_PER_NET = 253  # .2 .. .254
 _SHARED_NETS = 64 * 256  # the /24s of 100.64.0.0/10
-POOL_SIZE = (len(_DOC_NETS) + _SHARED_NETS) * _HOSTS_PER_NET
 
 
 def pool_address(index: int) -> str:

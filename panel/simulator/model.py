@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Fields of a VM whose change only takes effect at the next power-off -> power-on
-# (contract "running-VM rule"; BC update-server help).
+# (docs/bigv-api.md §8.5, the running-VM rule; BC update-server help).
 SPEC_KEYS = ("cores", "memory", "hardware_profile")
 
 
@@ -48,7 +48,7 @@ class VirtualMachine:
     management_address: str = ""
     created_at: float = 0.0
     deleted_at: float | None = None
-    # Test flag: the guest OS ignores ACPI powerdown (design §5 "a VM may ignore it").
+    # Test flag: the guest OS ignores ACPI powerdown, as a real guest may (docs/bigv-api.md §11).
     ignore_acpi: bool = False
     # The spec the running guest actually booted with; None while powered off.
     running: dict[str, Any] | None = None
@@ -78,7 +78,7 @@ class Nic:
     ips: list[str]
     vlan_num: int = 1
     label: str | None = None
-    # extra IP -> the primary IPv4 it is routed via (bigv-api.md §5.5)
+    # extra IP -> the primary IPv4 it is routed via (docs/bigv-api.md §6.5)
     extra_ips: dict[str, str] = field(default_factory=dict)
 
 

@@ -1,4 +1,5 @@
-"""JSON shapes of brain objects, matching bigv-fixtures/*.json (every object has ``type``)."""
+"""JSON shapes of brain objects (docs/bigv-api.md §6), as in the published examples kept in
+tests/bigv/fixtures; every object has ``type``."""
 
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ def nic(n: Nic) -> dict[str, Any]:
 
 
 def ip(world: World, address: str, v: VirtualMachine) -> dict[str, Any]:
-    # Contract: the docs' key ``address`` (BC's struct says ``ip``; the client accepts both).
+    # The docs' key ``address``, not BC's ``ip`` (docs/bigv-api.md §13, C19).
     return {
         "type": TYPE + "ip",
         "address": address,
@@ -132,7 +133,8 @@ def user(u: User) -> dict[str, Any]:
 
 
 def privilege(world: World, p: Privilege) -> dict[str, Any]:
-    """HAL-ish shape of bigv-fixtures/privileges.json, plus the target's name."""
+    """The HAL-ish shape of the published example (tests/bigv/fixtures/privileges.json), plus
+    the target's name (docs/bigv-api.md §6.8)."""
     owner = world.users.get(p.user_id)
     out: dict[str, Any] = {
         "type": TYPE + "privilege",

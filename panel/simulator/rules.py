@@ -1,4 +1,4 @@
-"""Who may do what (contract "Privileges"), computed once per request.
+"""Who may do what (docs/bigv-api.md §10), computed once per request.
 
 Levels: cluster_admin > account_admin > group_admin > vm_admin > vm_console.
 Read: any privilege on the object or an ancestor, and for accounts/groups a privilege on
@@ -38,7 +38,7 @@ def usable_privileges(world: World, principal: Principal) -> list[Privilege]:
     """Privileges this credential may use.
 
     A privilege that carries ``api_key_id`` is for exclusive use with that key; a session
-    uses only privileges without one (bigv-api.md §4.2). ``yubikey_required`` privileges
+    uses only privileges without one (docs/bigv-api.md §3.5). ``yubikey_required`` privileges
     need a session whose factors include a yubikey (or the simulator's 2fa code).
     """
     out = []

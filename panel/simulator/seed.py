@@ -92,7 +92,7 @@ DEMO_VMS: list[tuple[str, str, str, int, int, list[tuple[str, int]], str, bool]]
     ("demo", "default", "staging", 2, 2048, [("sata", 25600)], "buster", False),
     ("other", "default", "app1", 2, 4096, [("ssd", 51200)], "bookworm", True),
     ("other", "default", "app2", 1, 1024, [("sata", 25600)], "buster", False),
-]  # fmt: skip
+]
 DEMO_EXTRAS: dict[str, dict[str, Any]] = {
     "monitor": {"keymap": "en-gb"},
     "builder": {"cdrom_url": NETINST},
@@ -128,7 +128,7 @@ def _demo(world: World, users: dict[str, User]) -> None:
     for username, level, target, key_label in grants:
         world.add_privilege(users[username], level, **target)
         if key_label:
-            # API keys act only through privileges carrying their id (bigv-api.md §4.2).
+            # API keys act only through privileges carrying their id (docs/bigv-api.md §3.5).
             key_id = keys[key_label]
             world.add_privilege(
                 users[username], level, api_key_id=key_id, password_required=False, **target
@@ -166,10 +166,16 @@ def populate(
         if rng.random() < 0.25:
             discs.append(("archive", rng.choice([102400, 204800])))
         add_vm(
-            world, g, f"{group}-{number:04d}", cores=cores, memory=memory, discs=discs,
+            world,
+            g,
+            f"{group}-{number:04d}",
+            cores=cores,
+            memory=memory,
+            discs=discs,
             image=rng.choice(["bookworm", "buster", "stretch", "centos7"]),
-            on=rng.random() < power_on_ratio, zone_name=rng.choice(defs.ZONE_NAMES),
-        )  # fmt: skip
+            on=rng.random() < power_on_ratio,
+            zone_name=rng.choice(defs.ZONE_NAMES),
+        )
     return g
 
 

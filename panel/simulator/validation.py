@@ -1,6 +1,6 @@
-"""Attribute rules for VMs and discs, with Rails-style messages (bigv-api.md §3.3).
+"""Attribute rules for VMs and discs, with Rails-style messages (docs/bigv-api.md §5.3).
 
-Limits chosen for the simulator (bigv-api.md gives none for VMs): cores 1-16, memory
+Limits chosen for the simulator (no public source gives any for VMs; §12): cores 1-16, memory
 512-131072 MiB; discs 1024 MiB - 2 TiB (2097152 MiB, [D14] "up to 2 TiB"), at most 8 per VM.
 Names are DNS labels without dots ([BC] doc/spec.md).
 """
@@ -15,7 +15,7 @@ from panel.simulator import definitions as defs
 from panel.simulator.web import server_error
 
 NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
-# [DOCS] discs: labels must not look like Unix device names (contract: 400 "is reserved").
+# [DOCS] discs: labels must not look like Unix device names (400 "is reserved", §13, C12).
 RESERVED_LABEL_RE = re.compile(r"^(?:x?vd|sd|hd)[a-z]{1,2}\d*$")
 HOSTNAME_RE = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
@@ -32,9 +32,17 @@ Errors = dict[str, list[Any]]
 
 # VM attributes a client may send (everything else is silently discarded, [D14]).
 VM_SETTABLE = (
-    "name", "cores", "memory", "hardware_profile", "hardware_profile_locked", "zone_name",
-    "power_on", "autoreboot_on", "cdrom_url", "keymap",
-)  # fmt: skip
+    "name",
+    "cores",
+    "memory",
+    "hardware_profile",
+    "hardware_profile_locked",
+    "zone_name",
+    "power_on",
+    "autoreboot_on",
+    "cdrom_url",
+    "keymap",
+)
 
 
 def add(errors: Errors, key: str, message: str) -> None:
@@ -79,7 +87,7 @@ def check_choice(value: Any, choices: list[str], errors: Errors, key: str) -> st
 
 
 def check_cdrom_url(value: Any) -> str | None:
-    """``null`` or ``""`` removes the CD; anything but an http(s) URL is a 500 (contract)."""
+    """``null`` or ``""`` removes the CD; anything but an http(s) URL is a 500 (§13, C7)."""
     if value is None or value == "":
         return None
     parsed = urlparse(value) if isinstance(value, str) else None
@@ -94,7 +102,7 @@ def vm_attributes(
     """Validate the settable VM attributes present in ``body``; absent keys stay absent.
 
     ``zone`` is the current zone of an existing VM: ``zone_name`` can only be set at
-    creation (contract: any other value -> ``{"zone_name": ["cannot be changed"]}``).
+    creation (any other value -> ``{"zone_name": ["cannot be changed"]}``, §13, C5).
     """
     out: dict[str, Any] = {}
     for key in VM_SETTABLE:

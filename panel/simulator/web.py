@@ -42,7 +42,7 @@ class HttpError(Exception):
 
 
 def bad_request(errors: dict[str, Any]) -> HttpError:
-    """400 in the Rails shape of bigv-api.md §3.3: ``{"attr": ["message", ...]}``."""
+    """400 in the Rails shape of docs/bigv-api.md §5.3: ``{"attr": ["message", ...]}``."""
     return HttpError(json_response(400, errors))
 
 

@@ -205,7 +205,8 @@ class World:
         vm.group_id = group.id
 
     def purge_vm(self, vm: VirtualMachine) -> None:
-        """Remove completely: frees the name, returns every IP to the pool (§6.4)."""
+        """Remove completely: frees the name and returns every IP to the pool (docs/bigv-api.md
+        §8.7)."""
         for disc_id in list(self.vm_discs[vm.id]):
             del self.discs[disc_id]
         for nic_id in self.vm_nics[vm.id]:

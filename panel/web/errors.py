@@ -1,21 +1,22 @@
-"""What a panel user sees when BigV says no, for every view (design.md §3, §7).
+"""What a person sees when BigV says no — every view's answer to a BigV error, in one place.
 
-    @bigv_errors
-    def vm_list(request):
-        client = client_for(request.user)        # NotConnected -> the connection page
-        ...                                      # Unauthorized/Forbidden/... -> error page
+A view does not catch BigV errors it cannot do anything particular about: they escape it and
+``panel.web.middleware.BigVErrorMiddleware`` answers with ``render_api_error``. A full page
+renders the message inside base.html; an htmx request gets just the fragment, with the
+error's own status (base.html makes htmx swap 4xx/5xx answers), swapped into
+``request.error_slot`` when the view named one (``errors_into``).
 
-``BadRequest`` is deliberately not handled: forms show it beside their fields with
-``apply_field_errors(form, error)``. A full page renders the message inside base.html; an
-htmx request gets just the fragment, with the error status (htmx must be configured to swap
-4xx/5xx responses — see ``htmx.config.responseHandling``).
+A form that caused the call shows the error itself, keeping what was typed:
+``explain(form, error)`` puts a refusal beside its fields (``BadRequest``) or as a sentence
+above them, and returns the status of the answer. Only a refused or missing credential
+(``Unauthorized``, ``NotConnected``) is never explained on a form: it escapes to the
+reconnect prompt or the connection page.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -24,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from panel.bigv import (
     ApiError,
@@ -44,12 +45,15 @@ from panel.core.actor import Actor
 from panel.credentials.clients import NotConnected
 from panel.credentials.crypto import CredentialError
 from panel.credentials.services import credentials_mark_rejected
+from panel.web.htmx import wants_fragment
 
 __all__ = [
     "FORBIDDEN_MESSAGE",
+    "HANDLED",
     "NOT_FOUND_MESSAGE",
     "apply_field_errors",
-    "bigv_errors",
+    "errors_into",
+    "explain",
     "render_api_error",
     "unavailable_message",
 ]
@@ -62,26 +66,29 @@ API_ERROR_TEMPLATE = "_components/api_error.html"
 RECONNECT_TEMPLATE = "_components/reconnect.html"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-View = Callable[..., HttpResponse]
+# What the middleware answers for (BadRequest is a form's business: see ``explain``).
+HANDLED = (NotConnected, CredentialError, BigVError)
+# What a form never explains: the person has to (re)connect first.
+_RECONNECT = (NotConnected, CredentialError, Unauthorized, AuthError)
 
 
-def bigv_errors(view: View) -> View:
-    """Turn the BigV errors a view lets escape into the page a user should see."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except BadRequest:
-            raise  # the view's form handles it (apply_field_errors); a stray one is a bug
-        except (NotConnected, CredentialError, BigVError) as error:
-            return render_api_error(request, error)
-
-    return wrapper
+def errors_into(request: HttpRequest, slot: str) -> None:
+    """Have a BigV error that escapes this view swapped into ``#slot`` (htmx requests)."""
+    request.error_slot = slot  # type: ignore[attr-defined]
 
 
 def render_api_error(request: HttpRequest, error: Exception) -> HttpResponse:
-    """The response for one BigV-related error (``BadRequest`` excepted: it is re-raised)."""
+    """The response for one BigV-related error (``BadRequest`` excepted: it is re-raised,
+    forms explain it with ``explain``)."""
+    response = _api_error(request, error)
+    slot = getattr(request, "error_slot", "")
+    if slot and wants_fragment(request) and response.status_code >= 400:
+        retarget(response, f"#{slot}")
+        reswap(response, "innerHTML")
+    return response
+
+
+def _api_error(request: HttpRequest, error: Exception) -> HttpResponse:
     if isinstance(error, BadRequest):
         raise error
     if isinstance(error, NotConnected | AuthError):
@@ -139,15 +146,11 @@ def _unavailable_status(error: Exception) -> int:
     return 502
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int
 ) -> HttpResponse:
     # The component template extends base.html; its "fragment" partial is the htmx answer.
-    name = f"{template}#fragment" if _is_htmx(request) else template
+    name = f"{template}#fragment" if wants_fragment(request) else template
     return render(request, name, context, status=status)
 
 
@@ -181,7 +184,7 @@ def _reconnect(request: HttpRequest, error: Exception) -> HttpResponse:
 
 def _to_connection_page(request: HttpRequest) -> HttpResponse:
     url = reverse("credentials:connection")
-    if _is_htmx(request):
+    if wants_fragment(request):
         return HttpResponseClientRedirect(url)
     return redirect(url)
 
@@ -199,7 +202,27 @@ def _retry_url(request: HttpRequest) -> str:
     return ""
 
 
-# --- 400s beside form fields -----------------------------------------------------------------
+# --- errors on the form that caused them -----------------------------------------------------
+
+
+def explain(form: BaseForm, error: Exception, *, field_map: Mapping[str, str] | None = None) -> int:
+    """Put why BigV did not do it on ``form`` (fields for a 400, a sentence otherwise) and
+    return the status of the answer. A missing or refused credential is re-raised: the
+    person has to reconnect, which no form can explain."""
+    if isinstance(error, _RECONNECT) or not isinstance(error, BigVError):
+        raise error
+    if isinstance(error, BadRequest):
+        apply_field_errors(form, error, field_map=field_map)
+        return 400
+    if isinstance(error, Forbidden):
+        form.add_error(None, FORBIDDEN_MESSAGE)
+        return 403
+    if isinstance(error, NotFound):
+        form.add_error(None, NOT_FOUND_MESSAGE)
+        return 404
+    logger.warning("BigV error on a form: %r", error)
+    form.add_error(None, unavailable_message(error, safe=False))
+    return _unavailable_status(error)
 
 
 def apply_field_errors(

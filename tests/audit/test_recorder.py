@@ -62,8 +62,14 @@ def test_every_action_has_a_label():
     assert all(action.label for action in Action)
     assert Action.VM_POWERDOWN == "vm.acpi_powerdown"
     assert {o.value for o in Outcome} == {
-        "started", "succeeded", "failed", "refused", "denied", "compensated", "cancelled",
-    }  # fmt: skip
+        "started",
+        "succeeded",
+        "failed",
+        "refused",
+        "denied",
+        "compensated",
+        "cancelled",
+    }
 
 
 def test_unknown_action_or_outcome_is_refused(db, actor):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from panel.bigv import ClientConfig
 
-FIXTURES_DIR = "/work/shared/bigv-fixtures"
+# Published example payloads (fixtures/README.md says where each comes from).
+FIXTURES_DIR = Path(__file__).parent / "fixtures"
 API = "https://brain.test"
 AUTH = "https://auth.test"
 TOKEN = "tok-SENTINEL-4f9a2c"

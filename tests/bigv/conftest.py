@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,18 +13,13 @@ from fault_server import FaultServer
 
 from panel.bigv import AuthClient, BigVClient
 
-FIXTURES = Path(FIXTURES_DIR)
-
 
 @pytest.fixture
 def fixture_json() -> Callable[[str], Any]:
-    """Load one of the shared BigV fixtures; skip when the shared directory is absent."""
+    """Load one of the published BigV example payloads in tests/bigv/fixtures."""
 
     def load(name: str) -> Any:
-        path = FIXTURES / name
-        if not path.is_file():
-            pytest.skip(f"shared fixture {path} is missing")
-        return json.loads(path.read_text())
+        return json.loads((FIXTURES_DIR / name).read_text())
 
     return load
 

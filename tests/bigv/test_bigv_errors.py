@@ -1,4 +1,4 @@
-"""Every error shape of bigv-api.md §3 maps onto the error tree."""
+"""Every error shape of docs/bigv-api.md §5 maps onto the error tree (§5.6)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,25 @@ from bigv_helpers import API
 
 from panel.bigv import (
     ApiError,
+    BadCredentials,
     BadRequest,
     BigVClient,
+    BigVError,
+    ConnectionFailed,
     Forbidden,
+    InvalidResponse,
     NotFound,
     ServerError,
+    TimedOut,
     Unauthorized,
     Unavailable,
+    UnexpectedStatus,
 )
+from panel.bigv.error_mapping import error_from_response
 
 ACCOUNTS = API + "/accounts"
 
-# The five 400 bodies of bigv-api.md §3.3, verbatim.
+# The five 400 bodies of docs/bigv-api.md §5.3, verbatim.
 SHAPES = [
     (
         '{"name":["can\'t be blank"],"memory":["is not included in the list","is not a number"]}',
@@ -200,16 +207,38 @@ def test_502_html_page_keeps_a_clean_message(rsps: responses.RequestsMock) -> No
 
 
 @pytest.mark.parametrize("status", [409, 422, 418])
-def test_unexpected_statuses_are_plain_api_errors(
+def test_unexpected_statuses_are_unexpected_status_errors(
     client: BigVClient, rsps: responses.RequestsMock, status: int
 ) -> None:
     rsps.add("PUT", API + "/ips/192.0.2.1", json={"error": "x"}, status=status)
     with pytest.raises(ApiError) as info:
         client.ip_set_rdns("192.0.2.1", "x.example")
-    assert type(info.value) is ApiError
+    assert type(info.value) is UnexpectedStatus
     assert info.value.status == status
     assert f"unexpected HTTP status {status}" in info.value.message
     assert json.loads(info.value.body) == {"error": "x"}
+    assert info.value.is_refusal  # a 4xx: BigV (or whatever answered) changed nothing
+
+
+@pytest.mark.parametrize(
+    ("status", "refusal"),
+    [(s, True) for s in (400, 401, 403, 404, 409)]
+    + [(s, False) for s in (500, 501, 502, 503, 504)],
+)
+def test_is_refusal_means_a_4xx_answer(status: int, refusal: bool) -> None:
+    error = error_from_response(status, b"", {}, method="PUT", path="/x")
+    assert error.is_refusal is refusal
+
+
+def test_errors_without_an_answer_are_never_refusals() -> None:
+    for error in (
+        ConnectionFailed("refused"),
+        TimedOut("slow"),
+        InvalidResponse("truncated"),
+        BigVError("other"),
+    ):
+        assert error.is_refusal is False
+    assert BadCredentials(401, "no").is_refusal and BadCredentials(400, "bad form").is_refusal
 
 
 def test_error_repr_is_informative(client: BigVClient, rsps: responses.RequestsMock) -> None:

@@ -21,7 +21,6 @@ from panel.bigv import (
     Group,
     ImageInstall,
     Ip,
-    NetworkInterface,
     Privilege,
     User,
     VirtualMachine,
@@ -40,7 +39,6 @@ VM = {
 GROUP = {"id": 3, "account_id": 1, "name": "default"}
 ACCOUNT = {"id": 1, "name": "acme", "suspended": False}
 DISC = {"id": 9, "label": "disc-2", "size": 20480, "storage_grade": "ssd"}
-NIC = {"id": 99, "label": None, "mac": "fe:ff:00:00:00:01", "vlan_num": 1, "ips": ["192.0.2.1"]}
 IP = {"address": "192.0.2.1", "rdns": "web1.example.com"}
 PRIV = {"id": 4, "level": "vm_admin", "username": "alice", "virtual_machine_id": 7}
 USER = {"id": 5, "username": "alice", "email": "a@example.com", "authorized_keys": ""}
@@ -57,6 +55,7 @@ SPEC = VirtualMachineSpec(
 
 Call = Callable[[BigVClient], Any]
 
+# A table, one case per row (ruff would spread each row over a dozen lines):
 # (call, method, path, query, body sent, reply body, reply status, expected result check)
 CASES: list[tuple[str, Call, str, str, str, Any, Any, int, Callable[[Any], bool]]] = [
     ("definitions", lambda c: c.definitions(), "GET", "/definitions", "", None, DEFS, 200,
@@ -90,20 +89,11 @@ CASES: list[tuple[str, Call, str, str, str, Any, Any, int, Callable[[Any], bool]
     ("vm:plain_deleted", lambda c: c.vm("acme", "default", "web1", overview=False,
      include_deleted=True), "GET", VMP, "include_deleted=true", None, VM, 200,
      lambda r: isinstance(r, VirtualMachine)),
-    ("vms_all", lambda c: c.vms_all(), "GET", "/virtual_machines", "", None, [VM], 200,
-     lambda r: len(r) == 1),
-    ("vms_all:filtered", lambda c: c.vms_all(account_id=1, group_id=3, include_deleted=True),
-     "GET", "/virtual_machines", "account_id=1&group_id=3&include_deleted=true", None, [VM],
-     200, lambda r: isinstance(r[0], VirtualMachine)),
     ("vm_by_id", lambda c: c.vm_by_id(7), "GET", "/virtual_machines/7", "view=overview", None,
      VM, 200, lambda r: r.id == 7),
     ("vm_by_id:deleted", lambda c: c.vm_by_id(7, include_deleted=True), "GET",
      "/virtual_machines/7", "view=overview&include_deleted=true", None, VM, 200,
      lambda r: r.id == 7),
-    ("vm_create_bare", lambda c: c.vm_create_bare("acme", "default", name="bare",
-     zone_name="york", power_on=False), "POST", "/accounts/acme/groups/default/virtual_machines",
-     "", {"name": "bare", "cores": 1, "memory": 1024, "zone_name": "york", "power_on": False},
-     VM, 202, lambda r: isinstance(r, VirtualMachine)),
     ("vm_create", lambda c: c.vm_create("acme", "default", SPEC), "POST",
      "/accounts/acme/groups/default/vm_create", "", {
          "virtual_machine": {"name": "newvm", "cores": 2, "memory": 2048, "zone_name": "york",
@@ -142,8 +132,6 @@ CASES: list[tuple[str, Call, str, str, str, Any, Any, int, Callable[[Any], bool]
      "POST", VMP + "/reimage", "", {"distribution": "stretch", "root_password": "pw",
      "ssh_public_key": "ssh-ed25519 AAA me", "firstboot_script": ""}, {}, 200,
      lambda r: r is None),
-    ("discs", lambda c: c.discs("acme", "default", "web1"), "GET", VMP + "/discs", "", None,
-     [DISC], 200, lambda r: isinstance(r[0], Disc)),
     ("disc", lambda c: c.disc("acme", "default", "web1", "disc-2"), "GET",
      VMP + "/discs/disc-2", "", None, DISC, 200, lambda r: r.size == 20480),
     ("disc_create", lambda c: c.disc_create("acme", "default", "web1", size=20480,
@@ -154,13 +142,6 @@ CASES: list[tuple[str, Call, str, str, str, Any, Any, int, Callable[[Any], bool]
      VMP + "/discs/9", "", {"size": 30720}, DISC, 200, lambda r: isinstance(r, Disc)),
     ("disc_delete", lambda c: c.disc_delete("acme", "default", "web1", "disc-2"), "DELETE",
      VMP + "/discs/disc-2", "purge=true", None, None, 204, lambda r: r is None),
-    ("nics", lambda c: c.nics("acme", "default", "web1"), "GET", VMP + "/nics", "", None,
-     [NIC], 200, lambda r: isinstance(r[0], NetworkInterface)),
-    ("ip_create", lambda c: c.ip_create("acme", "default", "web1", 99, reason="web"), "POST",
-     VMP + "/nics/99/ip_create", "",
-     {"addresses": 1, "family": "ipv4", "reason": "web", "contiguous": False},
-     {"addresses": 1, "family": "ipv4", "ips": ["192.0.2.9"]}, 200,
-     lambda r: r == ["192.0.2.9"]),
     ("ip", lambda c: c.ip("192.0.2.1"), "GET", "/ips/192.0.2.1", "", None, IP, 200,
      lambda r: r == Ip("192.0.2.1", "web1.example.com")),
     ("ip:v6", lambda c: c.ip("2001:db8::1"), "GET", "/ips/2001%3Adb8%3A%3A1", "", None,

@@ -1,4 +1,4 @@
-"""Parsing the shared fixtures, and the request specs' JSON."""
+"""Parsing the published example payloads (tests/bigv/fixtures), and the request specs' JSON."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The auth service and the privilege rules through the real client (bigv-api.md §3.2, §4,
-§6.9; docs/bigv-contract.md "Privileges", "Session token validity", auth failures)."""
+"""The auth service and the privilege rules through the real client (docs/bigv-api.md §3:
+sessions, their lifetime and failures; §5.2 and §10: privileges and visibility)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import pytest
 from panel.bigv import (
     AuthError,
     BadCredentials,
+    DiscSpec,
     Forbidden,
     NotFound,
     SecondFactorRejected,
     SecondFactorRequired,
     Unauthorized,
+    VirtualMachineSpec,
 )
 from tests.bigv_integration.conftest import Control, Sim
 
@@ -151,7 +153,8 @@ def test_viewer_reads_web1_but_cannot_write(bsim: Sim) -> None:
 def test_webadmin_updates_vms_in_web_but_not_the_group(bsim: Sim) -> None:
     webadmin = bsim.user("webadmin")
     assert webadmin.vm_update("demo", "web", "web2", cores=4).cores == 4
-    assert webadmin.vm_create_bare("demo", "web", name="web4").name == "web4"
+    web4 = VirtualMachineSpec(name="web4", discs=(DiscSpec(size=2048),))
+    assert webadmin.vm_create("demo", "web", web4).name == "web4"
     webadmin.vm_delete("demo", "web", "web4", purge=True)
     # Renaming (or deleting) the group itself needs account_admin: readable, so 403.
     with pytest.raises(Forbidden):

@@ -1,11 +1,12 @@
-"""The official CLI's request sequences (bigv-api.md §4.1, §6.4 "create flow" and "PUT bodies
-sent by BC", §8, §10) replayed THROUGH ``panel.bigv`` wherever the client has an equivalent
-call, checking the §10 compatibility requirements on the way. The raw-HTTP version of the
-same sequence is tests/simulator/test_sim_bc_compat.py.
+"""The official CLI's request sequences (docs/bigv-api.md §3.1, §8.1 create flow, §8.2 power
+bodies, §11) replayed THROUGH ``panel.bigv`` wherever the client has an equivalent call,
+checking the §14 compatibility requirements on the way. The raw-HTTP version of the same
+sequence is tests/simulator/test_sim_bc_compat.py.
 
 Not replayable through the client (it has no such calls): backups/backup schedules,
-``POST /api_keys``, ``POST /users/{u}/privileges``, appliance boots, and BC's ``{}`` body for
-"remove CD" (the client refuses an empty update and clears the CD with ``null`` instead).
+``ip_create``, ``POST /api_keys``, ``POST /users/{u}/privileges``, appliance boots, and BC's
+``{}`` body for "remove CD" (the client refuses an empty update and clears the CD with
+``null`` instead).
 """
 
 from __future__ import annotations
@@ -75,10 +76,10 @@ def test_cli_sequence_through_the_client(bsim: Sim, ctl: Control) -> None:
     cli = Cli(bsim)
     brain = cli.invocation()
 
-    # §10.7: GET /accounts is an array, the first one is the default account (no billing).
+    # §14.7: GET /accounts is an array, the first one is the default account (no billing).
     accounts = brain.accounts(overview=True, include_deleted=True)
     assert accounts[0].name == "demo"
-    # §10.1: every hostname has at least two dot-separated parts.
+    # §14.1: every hostname has at least two dot-separated parts.
     for group in accounts[0].groups:
         for vm in group.virtual_machines:
             assert vm.hostname and len(vm.hostname.split(".")) >= 2
@@ -87,12 +88,12 @@ def test_cli_sequence_through_the_client(bsim: Sim, ctl: Control) -> None:
     mail = cli.server("mail")
     assert mail.discs and mail.network_interfaces
 
-    # §10.5: a deleted VM is returned by the CLI's single-VM GET, with deleted: true.
+    # §14.5: a deleted VM is returned by the CLI's single-VM GET, with deleted: true.
     assert cli.server("staging").deleted is True
 
     # ---- bytemark add server ----
     brain = cli.invocation()
-    # §10.4: definitions without Authorization (checked by the CLI unless --force).
+    # §14.4: definitions without Authorization (checked by the CLI unless --force).
     assert "stretch" in bsim.client(None).definitions().distributions
     created = brain.vm_create("demo", "default", OBSERVED)
     assert created.name == "newvm"
@@ -169,22 +170,20 @@ def test_cli_sequence_through_the_client(bsim: Sim, ctl: Control) -> None:
     with pytest.raises(NotFound):
         cli.server("newvm")
 
-    # §10.5: a numeric VM name routes to /virtual_machines/{id}.
+    # §14.5: a numeric VM name routes to /virtual_machines/{id}.
     brain = cli.invocation()
     assert brain.vm_by_id(mail.id, include_deleted=True).name == "mail"
-    # §4.2: an API key is used as-is, no auth-service round trip.
+    # §3.5: an API key is used as-is, no auth-service round trip.
     key = bsim.client("apikey.demo-key")
     assert key.accounts(overview=True, include_deleted=True)[0].name == "demo"
 
-    # ---- bytemark add ip / add group / delete group / show privileges ----
+    # ---- bytemark add group / delete group / show privileges ----
     brain = cli.invocation()
-    nic = cli.server("mail").network_interfaces[0].id
-    assert len(brain.ip_create("demo", "default", "mail", nic, reason="web server")) == 1
     brain.group_create("demo", name="bcgroup")
     brain.group_delete("demo", "bcgroup")
     assert brain.privileges()[0].level == "account_admin"
 
-    # §10.2/§10.3: every brain answer was a 2xx (the client decoded a JSON body wherever
+    # §14.2/§14.3: every brain answer was a 2xx (the client decoded a JSON body wherever
     # BC does), except the one 404 this test asked for after the purge.
     failed = [
         (r["method"], r["path"], r["status"])
@@ -195,7 +194,7 @@ def test_cli_sequence_through_the_client(bsim: Sim, ctl: Control) -> None:
 
 
 def test_names_with_spaces_and_plus_are_escaped(demo: BigVClient) -> None:
-    """§2/§10.6: path segments are names; the client escapes them so that no name can step
+    """§4.2/§14.6: path segments are names; the client escapes them so that no name can step
     into another path (a ``/`` or ``+`` in a name never reaches the router unescaped)."""
     with pytest.raises(NotFound):
         demo.vm("demo", "web", "web1/discs")

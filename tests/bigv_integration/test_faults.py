@@ -1,6 +1,6 @@
 """Error mapping and retry policy of the client against faults injected into the simulator
-(``POST /_sim/faults``), counted in its request log (docs/bigv-contract.md "Error tree";
-panel/bigv/transport.py retry policy)."""
+(``POST /_sim/faults``), counted in its request log (docs/bigv-api.md §5.5 retries, §5.6 the
+error tree; the policy itself is in panel/bigv/transport.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from panel.bigv import (
     TimedOut,
     Unauthorized,
     Unavailable,
+    UnexpectedStatus,
 )
 from tests.bigv_integration.conftest import Control, Sim
 
@@ -131,7 +132,7 @@ def test_http_errors_map_to_the_error_tree(quick: BigVClient, ctl: Control) -> N
     cases: list[tuple[int, str, type[ApiError]]] = [
         (400, '{"name": ["is invalid"]}', BadRequest),
         (404, '{"error": "Not found"}', NotFound),
-        (409, '{"error": "conflict"}', ApiError),
+        (409, '{"error": "conflict"}', UnexpectedStatus),
     ]
     for status, body, expected in cases:
         ctl.call("DELETE", "/faults")
@@ -139,7 +140,7 @@ def test_http_errors_map_to_the_error_tree(quick: BigVClient, ctl: Control) -> N
         with pytest.raises(expected) as exc:
             quick.account("demo")
         assert exc.value.status == status
-    assert type(exc.value) is ApiError and "unexpected HTTP status 409" in exc.value.message
+    assert type(exc.value) is UnexpectedStatus and "unexpected HTTP status 409" in exc.value.message
 
 
 def test_put_reset_is_retried_then_connection_failed(quick: BigVClient, ctl: Control) -> None:

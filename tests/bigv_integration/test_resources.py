@@ -1,5 +1,5 @@
 """Groups, discs, NICs and IPs through ``BigVClient`` against the simulator
-(bigv-api.md §6.3, §6.5, §6.7, §7; docs/bigv-contract.md)."""
+(docs/bigv-api.md §7.3, §7.5, §7.6, §9)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from panel.bigv import BadRequest, BigVClient, NotFound
+from panel.bigv import BadRequest, BigVClient, DiscSpec, NotFound, VirtualMachineSpec
 from tests.bigv_integration.conftest import Control, Sim
 
 # ---- groups ------------------------------------------------------------------------------
@@ -19,7 +19,7 @@ def test_group_create_rename_delete(demo: BigVClient, ids: dict[str, int], ctl: 
     since = ctl.last_seq()
     created = demo.group_create("demo", name="staging-area")
     assert created.name == "staging-area" and created.account_id == ids["demo"]
-    assert ctl.requests(since)[0]["status"] == 200  # contract: POST groups -> 200
+    assert ctl.requests(since)[0]["status"] == 200  # POST groups -> 200 (docs/bigv-api.md §13, C10)
     assert "staging-area" in [g.name for g in demo.groups("demo")]
 
     renamed = demo.group_rename("demo", "staging-area", name="qa")
@@ -47,7 +47,7 @@ def test_group_delete_refused_while_it_holds_vms(demo: BigVClient) -> None:
     with pytest.raises(BadRequest) as exc:
         demo.group_delete("demo", "web")
     err = exc.value
-    # Contract: 400 text/plain, the generic "failed DELETE" shape (no field errors).
+    # 400 text/plain, the generic "failed DELETE" shape, no field errors (§13, C6).
     assert err.status == 400 and err.field_errors == {} and err.disc_errors == []
     assert err.message == "Group still contains virtual machines"
     assert err.body == "Group still contains virtual machines"
@@ -55,7 +55,7 @@ def test_group_delete_refused_while_it_holds_vms(demo: BigVClient) -> None:
 
     # Soft-deleted VMs still count; once purged the group can go.
     demo.group_create("demo", name="temp")
-    demo.vm_create_bare("demo", "temp", name="tmp1")
+    demo.vm_create("demo", "temp", VirtualMachineSpec(name="tmp1", discs=(DiscSpec(size=2048),)))
     demo.vm_delete("demo", "temp", "tmp1")
     with pytest.raises(BadRequest):
         demo.group_delete("demo", "temp")
@@ -68,7 +68,7 @@ def test_group_delete_refused_while_it_holds_vms(demo: BigVClient) -> None:
 
 
 def test_discs_list_and_get(demo: BigVClient, ids: dict[str, int]) -> None:
-    discs = demo.discs("demo", "web", "web1")
+    discs = demo.vm("demo", "web", "web1").discs
     assert [(d.label, d.size, d.storage_grade) for d in discs] == [
         ("disc-1", 25600, "ssd"),
         ("disc-2", 51200, "sata"),
@@ -93,7 +93,7 @@ def test_disc_create_labels_and_refusals(demo: BigVClient, ctl: Control) -> None
     logged = [(r["method"], r["path"], r["query"], r["status"]) for r in ctl.requests(since)]
     assert logged == [
         ("GET", vm_path, "view=overview", 200),
-        ("POST", vm_path + "/discs", "", 201),  # contract: POST discs -> 201
+        ("POST", vm_path + "/discs", "", 201),  # POST discs -> 201 (§13, C10)
     ]
     assert hooks == [("GET", vm_path, 200), ("POST", vm_path + "/discs", 201)]
 
@@ -115,7 +115,7 @@ def test_disc_create_labels_and_refusals(demo: BigVClient, ctl: Control) -> None
         "size": ["must be greater than or equal to 1024"],
         "storage_grade": ["is not included in the list"],
     }
-    assert len(demo.discs("demo", "web", "web1")) == 5
+    assert len(demo.vm("demo", "web", "web1").discs) == 5
 
 
 def test_disc_resize_grow_only(demo: BigVClient) -> None:
@@ -133,7 +133,7 @@ def test_disc_delete_purges(demo: BigVClient, ctl: Control) -> None:
     demo.disc_delete("demo", "web", "web1", "disc-2")
     (logged,) = ctl.requests(since)
     assert (logged["method"], logged["query"], logged["status"]) == ("DELETE", "purge=true", 204)
-    assert [d.label for d in demo.discs("demo", "web", "web1")] == ["disc-1"]
+    assert [d.label for d in demo.vm("demo", "web", "web1").discs] == ["disc-1"]
     with pytest.raises(NotFound):
         demo.disc_delete("demo", "web", "web1", "disc-2")
     # Discs of a deleted VM cannot change.
@@ -154,7 +154,7 @@ def test_disc_delete_without_purge_is_a_500(bsim: Sim, demo: BigVClient) -> None
     with pytest.raises(urllib.error.HTTPError) as exc:
         urllib.request.urlopen(request, timeout=10)
     assert exc.value.code == 500
-    assert len(demo.discs("demo", "web", "web1")) == 2
+    assert len(demo.vm("demo", "web", "web1").discs) == 2
 
 
 def test_concurrent_disc_creates_pick_the_same_label(
@@ -190,56 +190,26 @@ def test_concurrent_disc_creates_pick_the_same_label(
     (result,) = outcome
     assert isinstance(result, BadRequest)
     assert result.field_errors == {"label": ["has already been taken"]}
-    assert [d.label for d in demo.discs("demo", "web", "web1")] == ["disc-1", "disc-2", "disc-3"]
+    assert [d.label for d in demo.vm("demo", "web", "web1").discs] == [
+        "disc-1",
+        "disc-2",
+        "disc-3",
+    ]
 
 
 # ---- NICs and IPs ------------------------------------------------------------------------
 
 
-def test_nics_list(demo: BigVClient, ids: dict[str, int]) -> None:
-    (nic,) = demo.nics("demo", "web", "web1")
+def test_nics_embedded_in_the_vm(demo: BigVClient, ids: dict[str, int]) -> None:
+    (nic,) = demo.vm("demo", "web", "web1").network_interfaces
     assert nic.virtual_machine_id == ids["web1"] and nic.mac
     v4, v6 = nic.ips
     assert "." in v4 and ":" in v6
     assert list(nic.extra_ips.values()) == [v4]  # routed via the primary IPv4
-    assert demo.vm("demo", "web", "web1").network_interfaces == (nic,)
-
-
-def test_ip_create_max_four_ipv4_only(demo: BigVClient, ctl: Control) -> None:
-    (nic,) = demo.nics("demo", "web", "web1")
-    assert len(nic.extra_ips) == 1
-    since = ctl.last_seq()
-    added = demo.ip_create("demo", "web", "web1", nic.id, addresses=2, reason="more sites")
-    assert [r["status"] for r in ctl.requests(since)] == [200]  # contract: ip_create -> 200
-    assert len(added) == 2 and len(set(added)) == 2
-    added += demo.ip_create("demo", "web", "web1", nic.id)
-    (after,) = demo.nics("demo", "web", "web1")
-    assert set(added) <= set(after.extra_ips) and len(after.extra_ips) == 4
-    assert set(added) <= set(demo.vm("demo", "web", "web1").ips)
-    # A fifth additional IP is refused.
-    with pytest.raises(BadRequest) as exc:
-        demo.ip_create("demo", "web", "web1", nic.id)
-    assert list(exc.value.field_errors) == ["addresses"]
-    assert "maximum of 4" in exc.value.field_errors["addresses"][0]
-
-    (nic2,) = demo.nics("demo", "web", "web2")
-    with pytest.raises(BadRequest) as exc:
-        demo.ip_create("demo", "web", "web2", nic2.id, family="ipv6")
-    assert exc.value.field_errors == {"family": ["is not included in the list"]}
-    with pytest.raises(BadRequest) as exc:
-        demo.ip_create("demo", "web", "web2", nic2.id, contiguous=True)
-    assert exc.value.field_errors == {"contiguous": ["is not implemented"]}
-    with pytest.raises(BadRequest) as exc:
-        demo.ip_create("demo", "web", "web2", nic2.id, addresses=5)
-    assert list(exc.value.field_errors) == ["addresses"]
-    with pytest.raises(NotFound):
-        demo.ip_create("demo", "web", "web2", nic.id)  # web1's NIC
-    (nic2_after,) = demo.nics("demo", "web", "web2")
-    assert nic2_after.extra_ips == {}
 
 
 def test_ip_get_and_rdns(demo: BigVClient) -> None:
-    (nic,) = demo.nics("demo", "web", "web1")
+    (nic,) = demo.vm("demo", "web", "web1").network_interfaces
     primary, v6 = nic.ips
     ip = demo.ip(primary)
     assert ip.address == primary and ip.rdns == "web1.web.demo.uk0.bigv.io"

@@ -58,10 +58,25 @@ def panel_url(worker: Any, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "uvicorn.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "panel.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--lifespan", "off", "--timeout-graceful-shutdown", "2"],
-        env=worker.env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "panel.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+            "--timeout-graceful-shutdown",
+            "2",
+        ],
+        env=worker.env,
+        cwd=BASE_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(f"{url}/login/", timeout=30, process=proc)

@@ -19,9 +19,18 @@ from tests.inventory.helpers import (
 pytestmark = pytest.mark.django_db
 
 DEMO_LIVE = [
-    "bastion", "builder", "db-replica", "db1", "db2", "legacy", "mail", "monitor",
-    "web1", "web2", "web3",
-]  # fmt: skip
+    "bastion",
+    "builder",
+    "db-replica",
+    "db1",
+    "db2",
+    "legacy",
+    "mail",
+    "monitor",
+    "web1",
+    "web2",
+    "web3",
+]
 
 
 def test_home_lists_accounts_with_counts_and_power_summary(demo_client):

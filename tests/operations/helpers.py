@@ -11,7 +11,7 @@ from panel.audit.models import AuditEntry
 from panel.core.actor import Actor
 from panel.credentials.clients import client_for
 from panel.operations.models import Operation
-from panel.operations.services import operation_start
+from panel.vm_changes.services import change_start
 from panel.vms.refs import VmRef
 from tests.vms.helpers import brain_requests, fault, sim_call, sim_patch, sim_vm, vm_id_of
 
@@ -57,10 +57,9 @@ def plan_and_start(user: Any, planner: Callable[..., Any], secret_params: Any = 
     """Plan with the user's own client, then start (as the UI's confirm step does)."""
     with client_for(user) as client:
         plan = planner(client=client, **kw)
-        return operation_start(
+        return change_start(
             actor=actor_for(user),
             client=client,
-            ref_or_target=plan.ref,
             plan=plan,
             secret_params=secret_params,
         )

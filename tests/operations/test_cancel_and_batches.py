@@ -6,9 +6,9 @@ import pytest
 
 from panel.audit import Action
 from panel.credentials.clients import client_for
-from panel.operations.batches import batch_start
 from panel.operations.models import Batch, Operation
-from panel.operations.services import operation_cancel, plan_spec_change
+from panel.operations.services import operation_cancel
+from panel.vm_changes.services import batch_start, plan_spec_change
 from tests.operations.checks import assert_audit_complete
 from tests.operations.helpers import (
     actor_for,

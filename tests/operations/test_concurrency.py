@@ -13,8 +13,8 @@ from panel.audit.models import AuditEntry
 from panel.credentials.clients import client_for
 from panel.operations import dispatch
 from panel.operations.models import Operation
-from panel.operations.services import Busy, operation_start, plan_graceful, plan_spec_change
 from panel.operations.tasks import run_operation
+from panel.vm_changes.services import Busy, change_start, plan_graceful, plan_spec_change
 from tests.operations.helpers import (
     READ_PATH,
     actor_for,
@@ -81,8 +81,8 @@ def test_two_users_start_on_the_same_vm_at_the_same_moment(worker, alice, bob, s
         try:
             with client_for(user) as client:
                 go.wait()
-                results[user.username] = operation_start(
-                    actor=actor_for(user), client=client, ref_or_target=plan.ref, plan=plan
+                results[user.username] = change_start(
+                    actor=actor_for(user), client=client, plan=plan
                 )
         except Busy as busy:
             results[user.username] = busy

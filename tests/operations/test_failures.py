@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from panel.operations.services import plan_spec_change
+from panel.vm_changes.services import plan_spec_change
 from tests.operations.checks import assert_audit_complete
 from tests.operations.helpers import (
     READ_PATH,

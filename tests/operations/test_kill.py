@@ -22,7 +22,7 @@ import pytest
 
 from panel.bigv import DiscSpec, ImageInstall, VirtualMachineSpec
 from panel.operations.models import Operation
-from panel.operations.services import plan_create, plan_move, plan_reimage, plan_spec_change
+from panel.vm_changes.services import plan_create, plan_move, plan_reimage, plan_spec_change
 from tests.operations.checks import assert_audit_complete, assert_secret_nowhere
 from tests.operations.helpers import (
     READ_PATH,

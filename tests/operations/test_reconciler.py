@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from panel.operations import dispatch, reconciler
 from panel.operations.models import Batch
-from panel.operations.services import plan_spec_change
+from panel.vm_changes.services import plan_spec_change
 from tests.operations.helpers import plan_and_start, ref, sim_vm, vm_id_of, wait_terminal
 
 pytestmark = pytest.mark.xdist_group("celery")
@@ -30,8 +30,9 @@ def test_an_operation_whose_task_was_never_delivered_is_resumed(worker, alice, s
 def test_a_batch_whose_planner_died_is_closed_and_finishes(alice):
     # The web process died mid-planning: planned_at never set, nothing left running.
     started = timezone.now() - reconciler.PLANNING_ABANDONED_AFTER - dt.timedelta(seconds=1)
-    batch = Batch.objects.create(actor=alice, actor_username="alice", kind="power_off",
-                                 created_at=started)  # fmt: skip
+    batch = Batch.objects.create(
+        actor=alice, actor_username="alice", kind="power_off", created_at=started
+    )
     fresh = Batch.objects.create(actor=alice, actor_username="alice", kind="power_off")
     reconciler.reconcile()
     batch.refresh_from_db()

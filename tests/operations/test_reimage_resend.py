@@ -10,16 +10,22 @@ from typing import Any
 
 import pytest
 
-from panel.bigv import ApiError, VirtualMachine
-from panel.operations.steps.base import Done
-from panel.operations.steps.reimage import reimage
+from panel.bigv import ApiError, BadRequest, VirtualMachine
+from panel.vm_changes.steps.base import Done
+from panel.vm_changes.steps.reimage import reimage
 
 IMAGING = VirtualMachine(
-    id=7, name="db2", group_id=3, cores=1, memory=1024, power_on=False, autoreboot_on=False,
+    id=7,
+    name="db2",
+    group_id=3,
+    cores=1,
+    memory=1024,
+    power_on=False,
+    autoreboot_on=False,
     last_imaged_with="bullseye",
-)  # fmt: skip
+)
 BOOTED = replace(IMAGING, power_on=True, last_imaged_with="trusty")
-REFUSED = ApiError(400, "power_on must be false to reimage", method="POST", path="/reimage")
+REFUSED = BadRequest(400, "power_on must be false to reimage", method="POST", path="/reimage")
 
 
 @dataclass

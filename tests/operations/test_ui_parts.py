@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from panel.operations.forms_confirm import SealExpired, open_secrets, seal_secrets
-from panel.operations.forms_keys import clean_ssh_keys, openssh_key_error
-from panel.operations.templatetags.operations_tags import duration, live_query, step_rows
+from panel.activity.templatetags.activity_tags import duration, live_query, step_rows
+from panel.core.ssh_keys import clean_ssh_keys, openssh_key_error
+from panel.vm_changes.views.flow import SealExpired, open_secrets, seal_secrets
 
 ED25519 = (
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@laptop"
@@ -21,9 +21,16 @@ ED25519 = (
 
 @pytest.mark.parametrize(
     "seconds, words",
-    [(0.2, "under 1 s"), (1, "1 s"), (45, "45 s"), (60, "1 min"), (72, "1 min 12 s"),
-     (3600, "1 h"), (3725, "1 h 2 min")],
-)  # fmt: skip
+    [
+        (0.2, "under 1 s"),
+        (1, "1 s"),
+        (45, "45 s"),
+        (60, "1 min"),
+        (72, "1 min 12 s"),
+        (3600, "1 h"),
+        (3725, "1 h 2 min"),
+    ],
+)
 def test_duration_reads_like_an_operator_says_it(seconds, words):
     assert duration(dt.timedelta(seconds=seconds)) == words
     assert duration(None) == "—"
@@ -50,11 +57,16 @@ def test_step_rows_join_the_plan_with_the_log_by_index():
     op = _op(
         step_index=1,
         step_log=[
-            {"index": 0, "step": "power_off", "status": "done", "started_at": t0.isoformat(),
-             "finished_at": (t0 + dt.timedelta(seconds=5)).isoformat()},
+            {
+                "index": 0,
+                "step": "power_off",
+                "status": "done",
+                "started_at": t0.isoformat(),
+                "finished_at": (t0 + dt.timedelta(seconds=5)).isoformat(),
+            },
             {"index": 1, "step": "apply_spec", "status": "running", "started_at": t0.isoformat()},
         ],
-    )  # fmt: skip
+    )
     rows = step_rows(op)
     assert [(r.label, r.status, r.current) for r in rows] == [
         ("ACPI shutdown", "done", False),

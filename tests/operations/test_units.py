@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from panel.bigv import VirtualMachine
 from panel.operations import claims, secrets
-from panel.operations.compensation import attention_text, undo_steps
 from panel.operations.models import Operation
+from panel.vm_changes.compensation import attention_text, undo_steps
 from tests.operations.conftest import connected_user
 
 ORIGINAL = {
@@ -31,18 +31,23 @@ ORIGINAL = {
 }
 
 
+IMAGE_INPUTS = frozenset({"root_password", "ssh_public_key", "firstboot_script"})
+
+
 def test_secrets_are_sealed_to_their_operation():
     op_id = str(uuid.uuid4())
     sealed = secrets.seal(
-        operation_id=op_id, secrets={"root_password": "pw-1", "ssh_public_key": ""}
+        operation_id=op_id,
+        secrets={"root_password": "pw-1", "ssh_public_key": ""},
+        allowed=IMAGE_INPUTS,
     )
     assert "pw-1" not in sealed
     assert secrets.open_secrets(operation_id=op_id, ciphertext=sealed) == {"root_password": "pw-1"}
     with pytest.raises(secrets.SecretsUnavailable):
         secrets.open_secrets(operation_id=str(uuid.uuid4()), ciphertext=sealed)
     with pytest.raises(ValueError, match="unknown"):
-        secrets.seal(operation_id=op_id, secrets={"token": "x"})
-    assert secrets.seal(operation_id=op_id, secrets=None) == ""
+        secrets.seal(operation_id=op_id, secrets={"token": "x"}, allowed=IMAGE_INPUTS)
+    assert secrets.seal(operation_id=op_id, secrets=None, allowed=IMAGE_INPUTS) == ""
     assert secrets.open_secrets(operation_id=op_id, ciphertext="") == {}
 
 

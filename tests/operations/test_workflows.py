@@ -6,7 +6,7 @@ import pytest
 
 from panel.audit import Action
 from panel.bigv import DiscSpec, ImageInstall, VirtualMachineSpec
-from panel.operations.services import (
+from panel.vm_changes.services import (
     plan_create,
     plan_graceful,
     plan_move,

@@ -8,8 +8,9 @@ from django.urls import reverse
 from panel.audit import Action, Outcome, record
 from panel.core.actor import Actor
 from panel.credentials.clients import client_for as bigv_client_for
-from panel.operations import batches, services
 from panel.operations.models import Batch, Operation
+from panel.operations.services import operation_start
+from panel.vm_changes import services
 from panel.vms.refs import VmRef
 from tests.security.urlconf import UrlPatternInfo
 from tests.security.world import DemoObjects, panel_user
@@ -27,10 +28,8 @@ def _operation_and_batch(values: dict[str, str]) -> None:
     ref = VmRef(account="demo", group="web", vm="web1")
     with bigv_client_for(teammate) as client:
         plan = services.plan_graceful(client=client, ref=ref, restart=True)
-        operation = services.operation_start(
-            actor=actor, client=None, ref_or_target=plan.ref, plan=plan
-        )
-        batch = batches.batch_start(
+        operation = operation_start(actor=actor, plan=plan)
+        batch = services.batch_start(
             actor=actor,
             client=client,
             refs=[VmRef(account="demo", group="web", vm="web2")],

@@ -79,14 +79,13 @@ class BigV:
     """Acts on a BigV object: each person gets what their own BigV privileges allow.
 
     ``need`` is "read" or "write". ``ok`` is the answer when allowed; a refusal is the API's
-    403 (can read, cannot change) or 404 (cannot even see it), shown in words. htmx
-    fragments answer a refusal with 200 (``refusal_status``) and the words in place.
+    403 (can read, cannot change) or 404 (cannot even see it), shown in words — htmx
+    fragments too, with the same status (base.html makes htmx swap them in place).
     """
 
     target: str
     need: str
     ok: int
-    refusal_status: int | None = None
 
     def expect(self, role: str) -> Expect:
         if role == "anonymous":
@@ -94,8 +93,8 @@ class BigV:
         if self.target in (WRITABLE if self.need == "write" else READABLE)[role]:
             return Expect(self.ok, "write" if self.need == "write" else "reads")
         if self.target in READABLE[role]:
-            return Expect(self.refusal_status or 403, "refused", FORBIDDEN_MESSAGE)
-        return Expect(self.refusal_status or 404, "refused", NOT_FOUND_MESSAGE)
+            return Expect(403, "refused", FORBIDDEN_MESSAGE)
+        return Expect(404, "refused", NOT_FOUND_MESSAGE)
 
 
 Policy = Public | Team | Staff | BigV

@@ -105,7 +105,7 @@ RULES: dict[str, Rule] = {
     "operations:detail": Rule(get=Team(200), post=NOT_ALLOWED),
     "operations:progress": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
     "operations:cancel": Rule(get=Team(200), post=Team(302)),
-    "operations:batch_new": Rule(get=Team(200), post=Team(400), why="empty: no API call"),
+    "vm_changes:batch_new": Rule(get=Team(200), post=Team(400), why="empty: no API call"),
     "operations:batch": Rule(get=Team(200), post=NOT_ALLOWED),
     "operations:batch_progress": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
     "operations:batch_stop": Rule(get=NOT_ALLOWED, post=Team(302)),
@@ -114,31 +114,29 @@ RULES: dict[str, Rule] = {
     "operations:events": Rule(get=Team(503), post=NOT_ALLOWED),
     "operations:batch_events": Rule(get=Team(503), post=NOT_ALLOWED),
     # Operation forms: the POST is the plan step — it reads the VM, writes nothing.
-    "operations:spec_change": Rule(
+    "vm_changes:spec_change": Rule(
         get=VM_READ, post=VM_READ, data={"action": "plan", "cores": 4, "grace_seconds": 60}
     ),
-    "operations:move": Rule(
+    "vm_changes:move": Rule(
         get=BigV("account:demo", "read", 200),
         post=BigV("vm:db1", "read", 200),
         data={**GRACE, "target_group": "web", "choice_group": ["web", "db"]},
         params={"group": "db", "vm": "db1"},
         why="db1 into web: the viewer may read web but not db1",
     ),
-    "operations:reimage": Rule(
+    "vm_changes:reimage": Rule(
         get=Team(200),
         post=VM_READ,
         data={**GRACE, "distribution": "bookworm", "root_password": "Pw-7c1f-9a2e-x"},
     ),
-    "operations:graceful_restart": Rule(get=Team(200), post=VM_READ, data=GRACE),
-    "operations:graceful_shutdown": Rule(get=Team(200), post=VM_READ, data=GRACE),
-    "operations:create_vm": Rule(
+    "vm_changes:graceful_restart": Rule(get=Team(200), post=VM_READ, data=GRACE),
+    "vm_changes:graceful_shutdown": Rule(get=Team(200), post=VM_READ, data=GRACE),
+    "vm_changes:create_vm": Rule(
         get=BigV("account:demo", "read", 200), post=Team(400), why="empty: no API call"
     ),
     # --- a VM and its direct actions ----------------------------------------------------
     "vms:detail": Rule(get=VM_READ, post=NOT_ALLOWED),
-    "vms:panel": Rule(
-        get=BigV("vm:web1", "read", 200, refusal_status=200), post=NOT_ALLOWED, htmx=True
-    ),
+    "vms:panel": Rule(get=BigV("vm:web1", "read", 200), post=NOT_ALLOWED, htmx=True),
     "vms:start": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),
     "vms:stop": Rule(get=CONFIRM, post=VM_WRITE, data=_vm_action()),
     "vms:reboot": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),

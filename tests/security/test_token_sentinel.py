@@ -212,9 +212,13 @@ def test_the_token_appears_nowhere(
 
     # BigV fails every change of a VM, and quotes the caller's token in its error.
     fault(
-        sim, "PUT", "/virtual_machines/", action="status", status=500,
+        sim,
+        "PUT",
+        "/virtual_machines/",
+        action="status",
+        status=500,
         body=json.dumps({"error": f"internal error for Authorization: Bearer {TOKEN}"}),
-    )  # fmt: skip
+    )
     spec = "/operations/vm/demo/web/web1/spec/"
     plan = keep(client.post(spec, {"action": "plan", "cores": 4, "grace_seconds": 10}))
     assert plan.status_code == 200, plan.content.decode()[:2000]

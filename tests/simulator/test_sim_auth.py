@@ -1,4 +1,4 @@
-"""The auth service and brain credentials (bigv-api.md §4; contract "Session token validity")."""
+"""The auth service and brain credentials (docs/bigv-api.md §3)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def test_yubikey_otp_is_a_second_factor(auth: Client) -> None:
 
 def test_unknown_session_is_404(auth: Client) -> None:
     assert auth.get("/session/deadbeef").status == 404
-    # The auth client's "//session" quirk (bigv-api.md §4.1) still reaches the service.
+    # The auth client's "//session" quirk (docs/bigv-api.md §2) still reaches the service.
     assert auth.get("//session/deadbeef").status == 404
 
 

@@ -1,5 +1,5 @@
-"""The exact request sequences of the official Go CLI (``bytemark`` v4.0), bigv-api.md §4.1,
-§6.4, §8 and §10 ([OBS] bodies verbatim), must all succeed against the simulator."""
+"""The exact request sequences of the official Go CLI (``bytemark`` v4.0; docs/bigv-api.md §3.1,
+§8, §11 and §14, [OBS] bodies verbatim) must all succeed against the simulator."""
 
 from __future__ import annotations
 

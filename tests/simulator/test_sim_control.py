@@ -50,10 +50,15 @@ def test_populate_and_bench_users(sim, ctl: Control) -> None:
         "/populate", {"account": "demo", "group": "bulk500", "vms": 500, "power_on_ratio": 0.7}
     )
     assert made.status == 201 and made.json()["vms"] == 500
-    added = ctl.post("/users", {
-        "username": "bench01", "password": "bench-pw", "api_key": "bench01-key",
-        "privileges": [{"level": "group_admin", "account": "demo", "group": "bulk500"}],
-    })  # fmt: skip
+    added = ctl.post(
+        "/users",
+        {
+            "username": "bench01",
+            "password": "bench-pw",
+            "api_key": "bench01-key",
+            "privileges": [{"level": "group_admin", "account": "demo", "group": "bulk500"}],
+        },
+    )
     assert added.status == 201
     api = Client(sim.api_url, "apikey.bench01-key")
     vms = api.get("/accounts/demo/groups/bulk500/virtual_machines").json()

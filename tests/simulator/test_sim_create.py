@@ -1,4 +1,5 @@
-"""vm_create and bare VM creation: 202, background provisioning, 400 shapes (§6.4, §3.3)."""
+"""vm_create and bare VM creation: 202, background provisioning, 400 shapes (docs/bigv-api.md
+§8.1, §5.3)."""
 
 from __future__ import annotations
 
@@ -149,16 +150,22 @@ def test_requested_ipv4(demo: Client) -> None:
 
 
 def test_bare_create(demo: Client, ctl: Control) -> None:
-    resp = demo.post("/accounts/demo/groups/web/virtual_machines", {"name": "bare", "cores": 2})
+    bare = "/accounts/demo/groups/web/virtual_machines"
+    resp = demo.post(bare, {"name": "bare", "cores": 2, "memory": 2048})
     assert resp.status == 202
     vm = resp.json()
     assert vm["discs"] == [] and vm["power_on"] is False and vm["cores"] == 2
+    assert vm["memory"] == 2048 and vm["deleted"] is False
+    assert vm["hostname"] == "bare.web.demo.uk0.bigv.io"
     assert vm["network_interfaces"][0]["ips"]
-    ctl.advance(60)
-    assert demo.get(vm_path("web", "bare")).json()["power_on"] is False
-    assert demo.post("/accounts/demo/groups/web/virtual_machines", {}).json() == {
-        "name": ["can't be blank"]
-    }
+    got = demo.get(vm_path("web", "bare")).json()
+    assert got["id"] == vm["id"] and got["discs"] == [] and got["power_on"] is False
+    ctl.advance(60)  # provisioning done; nothing to boot, nothing asked to power on
+    after = demo.get(vm_path("web", "bare")).json()
+    assert after["power_on"] is False and after["last_imaged_with"] is None
+    assert after["discs"] == []
+    assert demo.post(bare, {}).json() == {"name": ["can't be blank"]}
+    assert demo.post(bare, {"name": "bare"}).json() == {"name": ["has already been taken"]}
 
 
 def test_purge_then_recreate_with_the_same_name(demo: Client) -> None:

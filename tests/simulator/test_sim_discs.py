@@ -1,4 +1,5 @@
-"""Discs (§6.5): labels, limits, grow-only resize, purge-only delete, moving between VMs."""
+"""Discs (docs/bigv-api.md §9): labels, limits, grow-only resize, purge-only delete, moving
+between VMs."""
 
 from __future__ import annotations
 

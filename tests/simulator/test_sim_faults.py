@@ -20,9 +20,14 @@ def _cores(sim, name: str = "web1") -> int:
 
 def test_status_fault_answers_without_touching_state(sim, demo: Client, ctl: Control) -> None:
     ctl.fault(
-        method="PUT", path=r"/virtual_machines/web1$", action="status", status=503,
-        body="down for maintenance", headers={"Retry-After": "2"}, times=1,
-    )  # fmt: skip
+        method="PUT",
+        path=r"/virtual_machines/web1$",
+        action="status",
+        status=503,
+        body="down for maintenance",
+        headers={"Retry-After": "2"},
+        times=1,
+    )
     resp = demo.put(WEB1, {"cores": 4})
     assert resp.status == 503 and resp.text == "down for maintenance"
     assert resp.headers["retry-after"] == "2" and resp.headers["content-type"].startswith(
@@ -131,9 +136,14 @@ def test_barrier_holds_a_request_before_processing(sim, demo: Client, ctl: Contr
     assert _cores(sim) == 2  # held before it was processed
     assert demo.get(WEB1).status == 200  # other methods pass
     assert ctl.get("/barriers/b1").json() == {
-        "name": "b1", "method": "PUT", "path": "web1$", "times": 1,
-        "arrived": 1, "waiting": 1, "released": False,
-    }  # fmt: skip
+        "name": "b1",
+        "method": "PUT",
+        "path": "web1$",
+        "times": 1,
+        "arrived": 1,
+        "waiting": 1,
+        "released": False,
+    }
     assert ctl.post("/barriers/b1/release").json()["released"] is True
     worker.join(timeout=5)
     assert results == [200] and _cores(sim) == 5

@@ -1,4 +1,4 @@
-"""Groups (§6.3): create 200, rename, delete refusal while VMs remain (contract)."""
+"""Groups (docs/bigv-api.md §7.3): create 200, rename, delete refusal while VMs remain (§13, C6)."""
 
 from __future__ import annotations
 

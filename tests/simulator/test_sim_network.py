@@ -1,4 +1,4 @@
-"""NICs, additional IPs and reverse DNS (§6.7)."""
+"""NICs, additional IPs and reverse DNS (docs/bigv-api.md §7.6, §9)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,25 @@ def test_ip_create_limits(demo: Client) -> None:
     assert over.status == 400 and "maximum of 4" in over.json()["addresses"][0]
     assert demo.post(path, {"addresses": 3}).status == 200
     assert demo.post(path, {"addresses": 1}).status == 400
+
+
+def test_ip_create_refusals_allocate_nothing(demo: Client) -> None:
+    web1, web2 = _nic(demo, "web", "web1"), _nic(demo, "web", "web2")
+    path = vm_path("web", "web2", f"/nics/{web2['id']}/ip_create")
+    refused = [
+        ({"addresses": 1, "family": "ipv6"}, {"family": ["is not included in the list"]}),
+        ({"addresses": 1, "contiguous": True}, {"contiguous": ["is not implemented"]}),
+    ]
+    for body, errors in refused:
+        resp = demo.post(path, body)
+        assert (resp.status, resp.json()) == (400, errors)
+    too_many = demo.post(path, {"addresses": 5})
+    assert too_many.status == 400 and list(too_many.json()) == ["addresses"]
+    # Another VM's NIC is not found under this VM.
+    other = vm_path("web", "web2", f"/nics/{web1['id']}/ip_create")
+    assert demo.post(other, {"addresses": 1}).status == 404
+    assert _nic(demo, "web", "web2")["extra_ips"] == {}
+    assert _nic(demo, "web", "web1")["extra_ips"] == web1["extra_ips"]
 
 
 def test_rdns_defaults_to_the_hostname_and_can_be_set(demo: Client) -> None:

@@ -1,4 +1,4 @@
-"""Power, the running-VM rule, signals and reimage (contract; bigv-api.md §6.4, §7, §8).
+"""Power, the running-VM rule, signals and reimage (docs/bigv-api.md §8.2-§8.5, §11).
 
 Durations are divided by the speed (50 here); tests advance the world clock instead of
 sleeping, so every transition is deterministic.

@@ -1,4 +1,5 @@
-"""Privileges (contract): 404 where the caller cannot read, 403 where it cannot write."""
+"""Privileges (docs/bigv-api.md §10): 404 where the caller cannot read, 403 where it cannot
+write."""
 
 from __future__ import annotations
 

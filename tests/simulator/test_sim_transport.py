@@ -1,4 +1,4 @@
-"""Transport and client-compatibility requirements (bigv-api.md §2, §3, §10)."""
+"""Transport and client-compatibility requirements (docs/bigv-api.md §4, §5, §14)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,15 @@ def test_definitions_need_no_auth_and_include_the_additions(anon: Client) -> Non
     assert resp.status == 200
     defs = {d["id"]: d["data"] for d in resp.json()}
     assert set(defs) == {
-        "distributions", "storage_grades", "zone_names", "distribution_descriptions",
-        "storage_grade_descriptions", "hardware_profiles", "keymaps", "sendkeys",
-    }  # fmt: skip
+        "distributions",
+        "storage_grades",
+        "zone_names",
+        "distribution_descriptions",
+        "storage_grade_descriptions",
+        "hardware_profiles",
+        "keymaps",
+        "sendkeys",
+    }
     for distro in ("stretch", "buster", "bookworm", "symbiosis", "wheezy"):
         assert distro in defs["distributions"]
         assert defs["distribution_descriptions"][distro]
@@ -58,11 +64,27 @@ def test_hostnames_have_the_documented_form(demo: Client) -> None:
 def test_vm_shape_matches_the_fixture(demo: Client) -> None:
     vm = demo.get(vm_path("web", "web1")).json()
     assert set(vm) >= {
-        "autoreboot_on", "cdrom_url", "cores", "deleted", "discs", "group_id", "hardware_profile",
-        "hardware_profile_locked", "head", "hostname", "id", "keymap", "last_imaged_with",
-        "management_address", "memory", "name", "network_interfaces", "power_on", "type",
+        "autoreboot_on",
+        "cdrom_url",
+        "cores",
+        "deleted",
+        "discs",
+        "group_id",
+        "hardware_profile",
+        "hardware_profile_locked",
+        "head",
+        "hostname",
+        "id",
+        "keymap",
+        "last_imaged_with",
+        "management_address",
+        "memory",
+        "name",
+        "network_interfaces",
+        "power_on",
+        "type",
         "zone_name",
-    }  # fmt: skip
+    }
     assert vm["power_on"] is True and vm["head"].startswith("head")
     nic = vm["network_interfaces"][0]
     ipv4, ipv6 = nic["ips"]

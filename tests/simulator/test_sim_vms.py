@@ -1,4 +1,4 @@
-"""VM updates, moves, deletion, undeletion and purge (bigv-api.md §6.4, §7, §10 item 8)."""
+"""VM updates, moves, deletion, undeletion and purge (docs/bigv-api.md §8, §14.8)."""
 
 from __future__ import annotations
 
@@ -196,3 +196,32 @@ def test_purge_frees_the_name_and_the_ips(demo: Client, sim) -> None:
     assert demo.get(vm_path("web", "web3", "?include_deleted=true")).status == 404
     with sim.world.lock:
         assert old_ip in sim.world.ip_free or old_ip in sim.world.ip_owner
+
+
+def test_flat_vm_list_and_its_filters(demo: Client, sim) -> None:
+    """``GET /virtual_machines`` with the documented filters (docs/bigv-api.md §7.4)."""
+    names = {v["name"] for v in demo.get("/virtual_machines").json()}
+    assert names == {
+        "web1",
+        "web2",
+        "web3",
+        "db1",
+        "db2",
+        "db-replica",
+        "mail",
+        "monitor",
+        "builder",
+        "bastion",
+        "legacy",
+    }
+    w = sim.world
+    with w.lock:
+        account = w.account_by_name["demo"]
+        db = w.group_names[account]["db"]
+    by_account = demo.get(f"/virtual_machines?account_id={account}").json()
+    assert {v["name"] for v in by_account} == names
+    with_deleted = demo.get("/virtual_machines?include_deleted=true").json()
+    assert "staging" in {v["name"] for v in with_deleted}
+    by_group = demo.get(f"/virtual_machines?group_id={db}").json()
+    assert [v["name"] for v in by_group] == ["db1", "db2", "db-replica"]
+    assert demo.get(f"/virtual_machines?account_id={account + 1000}").json() == []

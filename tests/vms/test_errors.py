@@ -1,7 +1,8 @@
 """Every direct action against real failures over HTTP: 403, 401, 404, 500 and a timeout.
 
-Each answer is a 200 htmx fragment retargeted into the action's error slot (htmx does not
-swap 4xx/5xx), each failure is audited, and each makes exactly one API call.
+Each answer is an htmx fragment retargeted into the action's error slot with the error's own
+status (base.html makes htmx swap 4xx/5xx), each failure is audited, and each makes exactly
+one API call.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ def _post(client: Any, sim: Any, name: str, *, vm: str = "web1", **extra: Any) -
     return response
 
 
-def _assert_in_slot(response: Any, message: str) -> None:
-    assert response.status_code == 200, response.content[:500]
+def _assert_in_slot(response: Any, message: str, status: int) -> None:
+    assert response.status_code == status, response.content[:500]
     assert response["HX-Retarget"] == f"#{response.case.errors_slot}"
     assert response["HX-Reswap"] == "innerHTML"
     assert message in text(response)
@@ -44,7 +45,7 @@ def test_forbidden_is_said_in_words_and_audited_refused(
 ) -> None:
     response = _post(viewer_client, sim, name)
 
-    _assert_in_slot(response, FORBIDDEN)
+    _assert_in_slot(response, FORBIDDEN, 403)
     entry = last_entry(response.case.action)
     assert entry.outcome == "refused"
     assert entry.api_status == 403
@@ -60,7 +61,7 @@ def test_unauthorized_asks_to_reconnect(name: str, demo_client: Any, sim: Any) -
 
     response = _post(demo_client, sim, name)
 
-    _assert_in_slot(response, RECONNECT)
+    _assert_in_slot(response, RECONNECT, 401)
     assert "Reconnect to BigV" in text(response)
     entry = last_entry(case.action)
     assert (entry.outcome, entry.api_status, entry.actor_username) == ("refused", 401, "olivia")
@@ -73,7 +74,7 @@ def test_server_error_asks_to_retry(name: str, demo_client: Any, sim: Any) -> No
 
     response = _post(demo_client, sim, name)
 
-    _assert_in_slot(response, "BigV is not answering right now (error 500)")
+    _assert_in_slot(response, "BigV is not answering right now (error 500)", 502)
     entry = last_entry(case.action)
     assert (entry.outcome, entry.api_status) == ("failed", 500)
 
@@ -93,7 +94,7 @@ def test_timeout_says_the_change_may_have_happened(
     finally:
         sim_call(sim, "DELETE", "/faults")
 
-    _assert_in_slot(response, "did not answer in time")
+    _assert_in_slot(response, "did not answer in time", 504)
     assert "may or may not have been made" in text(response)
     entry = last_entry(case.action)
     assert entry.outcome == "failed" and entry.api_status is None
@@ -105,7 +106,7 @@ def test_unknown_vm_is_not_found(name: str, demo_client: Any, sim: Any) -> None:
     extra = {"data": {"confirm_name": "ghost"}} if name == "purge" else {}
     response = _post(demo_client, sim, name, vm="ghost", **extra)
 
-    _assert_in_slot(response, NOT_FOUND)
+    _assert_in_slot(response, NOT_FOUND, 404)
     entry = last_entry(response.case.action)
     assert (entry.outcome, entry.api_status) == ("refused", 404)
     assert entry.target_label == "ghost in demo/web"
@@ -114,7 +115,7 @@ def test_unknown_vm_is_not_found(name: str, demo_client: Any, sim: Any) -> None:
 def test_unknown_address_is_not_found(demo_client: Any, sim: Any) -> None:
     response = _post(demo_client, sim, "ip_rdns", address="203.0.113.250")
 
-    assert response.status_code == 200
+    assert response.status_code == 404
     assert response["HX-Retarget"] == "#rdns-203-0-113-250-form-errors"
     assert NOT_FOUND in text(response)
 

@@ -101,5 +101,5 @@ def test_purge_without_javascript_wrong_name_is_a_form_page(demo_client: Any, si
         vm_url("staging", "purge", group="default"), {"confirm_name": "nope"}
     )
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "That is not the VM's name" in text(response) and "<html" in response.content.decode()

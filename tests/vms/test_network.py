@@ -27,9 +27,12 @@ def test_set_rdns(demo_client: Any, sim: Any) -> None:
     clear_requests(sim)
 
     response = _set(
-        demo_client, "192.0.2.2", "www.example.com",
-        vm_id=vm_id, shown_rdns="web1.web.demo.uk0.bigv.io",
-    )  # fmt: skip
+        demo_client,
+        "192.0.2.2",
+        "www.example.com",
+        vm_id=vm_id,
+        shown_rdns="web1.web.demo.uk0.bigv.io",
+    )
 
     [request] = brain_requests(sim)
     assert (request["method"], request["path"]) == ("PUT", "/ips/192.0.2.2")

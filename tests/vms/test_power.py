@@ -152,7 +152,7 @@ def test_signal_to_a_powered_off_vm_is_refused_in_words(demo_client: Any, sim: A
 
     response = _post(demo_client, "web1", "reset", {"vm_id": vm_id}, **HTMX)
 
-    assert response.status_code == 200 and response["HX-Retarget"] == "#power-errors"
+    assert response.status_code == 400 and response["HX-Retarget"] == "#power-errors"
     assert "cannot be sent while the virtual machine is powered off" in text(response)
     entry = last_entry("vm.reset")
     assert (entry.outcome, entry.api_status) == ("refused", 400)

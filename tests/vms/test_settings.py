@@ -48,7 +48,7 @@ def test_rename_to_a_taken_name_shows_the_error_beside_the_field(
 ) -> None:
     response = _post(demo_client, "rename", {"vm_id": vm_id_of(sim, "web1"), "name": "web2"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response["HX-Retarget"] == "#rename-form" and response["HX-Reswap"] == "outerHTML"
     html = response.content.decode()
     assert 'id="rename_name_error"' in html and "has already been taken" in html
@@ -83,7 +83,7 @@ def test_invalid_names_are_refused_before_any_call(
 def test_rename_error_without_javascript_is_a_form_page(demo_client: Any, sim: Any) -> None:
     response = _post(demo_client, "rename", {"name": "Bad Name"}, htmx=False)
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     html = response.content.decode()
     assert (
         "<html" in html
@@ -166,9 +166,15 @@ def test_unknown_keymap_is_refused_before_any_call(demo_client: Any, sim: Any) -
 def test_keymap_refused_by_the_api_shows_beside_the_field(demo_client: Any, sim: Any) -> None:
     body = json.dumps({"keymap": ["is not supported on this hardware profile"]})
     fault(
-        sim, "PUT", r"/virtual_machines/web1$", action="status", status=400,
-        body=body, content_type="application/json", times=1,
-    )  # fmt: skip
+        sim,
+        "PUT",
+        r"/virtual_machines/web1$",
+        action="status",
+        status=400,
+        body=body,
+        content_type="application/json",
+        times=1,
+    )
 
     response = _post(demo_client, "keymap", {"vm_id": vm_id_of(sim, "web1"), "keymap": "fr"})
 

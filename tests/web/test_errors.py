@@ -11,7 +11,7 @@ from panel.credentials.models import BigVCredential
 from panel.web.errors import apply_field_errors
 from tests.credentials.helpers import audit, closed_port_url, connect_key
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.urls")]
 
 HTMX = {"HX-Request": "true", "HX-Target": "vm-list", "HX-Current-URL": "http://testserver/x/"}
 UNANSWERED = "BigV is not answering right now"
@@ -100,7 +100,7 @@ def test_bad_request_is_left_to_the_form(alice_client: Client) -> None:
 # --- against the simulator ------------------------------------------------------------------
 
 
-def test_real_calls_through_the_decorator(sim, alice, bob, alice_client, bob_client) -> None:
+def test_real_calls_through_the_middleware(sim, alice, bob, alice_client, bob_client) -> None:
     assert alice_client.get("/_test/accounts/").status_code == 302  # not connected yet
     connect_key(alice, "apikey.demo-key")
     connect_key(bob, "apikey.viewer-key")

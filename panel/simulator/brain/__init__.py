@@ -1,4 +1,4 @@
-"""The brain API (bigv-api.md §6.1-§6.10): routing and authentication of every request."""
+"""The brain API (docs/bigv-api.md §7): routing and authentication of every request."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ for _module in (accounts, groups, vms, vm_create, vm_actions, discs, network, pe
 def handle(world: World, request: Request) -> Response:
     """Answer one brain request; call with ``world.lock`` held. Raises ``HttpError``."""
     if request.method == "GET" and request.segments in (["definitions"], ["definitions.json"]):
-        # §4.4 / §10 item 4: definitions need no Authorization header.
+        # docs/bigv-api.md §3.6: definitions need no Authorization header.
         return json_response(200, definitions())
     # Authenticate before routing so an anonymous caller learns nothing about paths.
     principal = authenticate(world, request)

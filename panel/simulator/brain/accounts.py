@@ -1,4 +1,4 @@
-"""Accounts (bigv-api.md §6.2). ``GET /accounts`` is always an array (§10 item 7)."""
+"""Accounts (docs/bigv-api.md §7.2). ``GET /accounts`` is always an array (§13, C22)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Per-request context and the look-ups every route shares.
 
-Path segments take an id or a name (bigv-api.md §2): a segment of digits is an id, anything
+Path segments take an id or a name (docs/bigv-api.md §4.2): a segment of digits is an id, anything
 else a name (VM, group, account) or label (disc). A resource the caller cannot read is
 reported exactly like a missing one (404), for every method.
 """

@@ -1,4 +1,5 @@
-"""Discs (§6.5): sizes in MiB, grow-only, at most 8 per VM, delete only with purge=true.
+"""Discs (docs/bigv-api.md §7.5, §9): sizes in MiB, grow-only, at most 8 per VM, delete only
+with purge=true.
 
 Discs of a deleted VM cannot change ([D14]). Adding or growing a disc on a running VM is
 accepted ([D14]: visible to the guest after a restart).
@@ -63,7 +64,7 @@ def create_disc(ctx: Ctx, account: str, group: str, vm: str) -> Response:
     if errors:
         raise bad_request(errors)
     d = world.add_disc(v, label, attrs.pop("size"), attrs.pop("storage_grade"), **attrs)
-    # Contract: POST discs -> 201 (generic create rule).
+    # POST discs -> 201, the generic create rule (§13, C10).
     return json_response(201, render.disc(d))
 
 

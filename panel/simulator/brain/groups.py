@@ -1,4 +1,4 @@
-"""Groups (bigv-api.md §6.3). Names are DNS labels, unique per account."""
+"""Groups (docs/bigv-api.md §7.3). Names are DNS labels, unique per account (§12)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def create_group(ctx: Ctx, account: str) -> Response:
     require(ctx.access.write_account(a.id))
     name = _checked_name(ctx, a.id, ctx.body().get("name"))
     g = ctx.world.add_group(a, name)
-    # Contract: POST groups -> 200 (the [DOCS] example), not the generic 201.
+    # POST groups -> 200 (the [DOCS] example), not the generic 201 (§13, C10).
     return json_response(200, render.group(ctx.world, g, ctx.access, overview=False, deleted=False))
 
 
@@ -69,7 +69,7 @@ def delete_group(ctx: Ctx, account: str, group: str) -> Response:
     require(ctx.access.write_group(g))
     # Deleted-but-not-purged VMs still count: they can be undeleted into this group.
     if ctx.world.vm_names[g.id]:
-        # Contract: the generic "failed DELETE" rule, non-JSON shape.
+        # The generic "failed DELETE" rule, in its plain-text shape (§13, C6).
         raise bad_request_text("Group still contains virtual machines")
     ctx.world.remove_group(g)
     return no_content()

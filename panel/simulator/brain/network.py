@@ -1,4 +1,4 @@
-"""NICs and IP addresses (§6.7).
+"""NICs and IP addresses (docs/bigv-api.md §7.6, §9).
 
 ip_create: at most 4 additional IPs per VM, IPv4 only, non-contiguous ([DOCS] NICs); the
 answer (200) echoes the request with the allocated ``ips`` (what BC reads). rDNS defaults to

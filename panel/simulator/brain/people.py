@@ -1,10 +1,10 @@
-"""Users, privileges and API keys (§6.8-§6.10).
+"""Users, privileges and API keys (docs/bigv-api.md §7.7-§7.9, §10).
 
 ``GET /privileges`` lists the privileges usable with the caller's credential (a session's
 own, or those carrying the API key's id), so what a client reads matches what it may do.
 Privileges can only be granted/revoked below the caller's own level on the target ([DOCS]);
 the one exception is a privilege for the caller's own API key, which may equal it (BC's
-``add api key`` grants the key the user's level). Refusals are 403 (bigv-api.md §7).
+``add api key`` grants the key the user's level). Refusals are 403 (§13, C13).
 """
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ def list_api_keys(ctx: Ctx) -> Response:
 
 
 def create_api_key(ctx: Ctx) -> Response:
-    """The secret is returned once, here; privileges are granted separately (§6.10)."""
+    """The secret is returned once, here; privileges are granted separately (§7.9)."""
     world = ctx.world
     body = ctx.body()
     me = ctx.principal.user

@@ -1,4 +1,5 @@
-"""Signal and reimage (§6.4). Refusals follow the contract: 400 with a field-shaped body."""
+"""Signal and reimage (docs/bigv-api.md §8.3, §8.4). Refusals are 400 with a field-shaped body
+(§13, C2)."""
 
 from __future__ import annotations
 

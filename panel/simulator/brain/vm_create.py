@@ -1,11 +1,11 @@
-"""Creating VMs: bare ``POST virtual_machines`` and ``POST vm_create`` (§6.4, §5.7).
+"""Creating VMs: bare ``POST virtual_machines`` and ``POST vm_create`` (docs/bigv-api.md §8.1).
 
 Both answer 202 and finish in the background: the VM exists (powered off) and is GET-able
 by name at once; after ``provision_seconds / speed`` it is imaged (``last_imaged_with``) and
 powered on when the spec asked for it: ``power_on`` true, or ``power_on`` absent and
 ``autoreboot_on`` true (BC never sends ``power_on`` and omits ``autoreboot_on`` for
 ``--stopped`` or when there is nothing to boot). vm_create needs at least one disc
-(BC changelog 3.2); disc errors use the ``discs`` array shape of §3.3, one object per
+(BC changelog 3.2); disc errors use the ``discs`` array shape of §5.3, one object per
 submitted disc. Root passwords and SSH keys are never stored or echoed.
 """
 
@@ -60,7 +60,7 @@ def _make(
 
 
 def create_bare(ctx: Ctx, account: str, group: str) -> Response:
-    """A machine only: no disc, nothing installed ([SEED] "Creating a virtual machine")."""
+    """A machine only: no disc, nothing installed ([VMDOC] "Creating a virtual machine")."""
     g = find_group(ctx, account, group)
     require(ctx.access.admin_group(g))
     errors: Errors = {}
@@ -141,8 +141,8 @@ def vm_create(ctx: Ctx, account: str, group: str) -> Response:
     vm = _make(world, g, attrs, ipv4, distribution)
     for d in discs:
         world.add_disc(vm, d.pop("label"), d.pop("size"), d.pop("storage_grade"), **d)
-    # Contract: a spec-shaped body that BC (flat VM, unknown keys ignored) and FOG
-    # (reads body["virtual_machine"]) both accept; the reimage echo omits the secrets.
+    # A spec-shaped body that BC (flat VM, unknown keys ignored) and FOG (reads
+    # body["virtual_machine"]) both accept (§13, C8); the reimage echo omits the secrets.
     reply = {
         "virtual_machine": render.vm(world, vm, embed=True),
         "discs": [render.disc(d) for d in world.vm_discs_of(vm)],

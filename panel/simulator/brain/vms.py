@@ -1,7 +1,8 @@
-"""Virtual machines: reads, PUT (update / power / move / undelete) and DELETE (§6.4).
+"""Virtual machines: reads, PUT (update / power / move / undelete) and DELETE (docs/bigv-api.md
+§7.4, §8).
 
 PUT behaves like PATCH: absent attributes are unchanged and unknown ones are discarded
-([D14] notes/other.md; §10 item 8). The running-VM rule is the contract's: while the VM is
+([D14] notes/other.md; §4.1). The running-VM rule (§8.5): while the VM is
 powered on (before this request), increases of cores/memory are accepted and stay pending
 until the next power-off -> power-on (a reset signal does not apply them); decreases,
 hardware profile changes and moves are refused with 400.
@@ -61,7 +62,7 @@ def list_vms_flat(ctx: Ctx) -> Response:
 
 
 def get_vm(ctx: Ctx, account: str, group: str, vm: str) -> Response:
-    # A single VM always embeds discs and NICs, like bigv-fixtures/virtual_machine.json.
+    # A single VM always embeds discs and NICs, like the published example (§6.3).
     return json_response(200, render.vm(ctx.world, find_vm(ctx, account, group, vm), embed=True))
 
 
@@ -82,7 +83,7 @@ def _target_group(ctx: Ctx, v: VirtualMachine, raw: Any, errors: Errors) -> Grou
         return None
     if target.id == v.group_id:
         return None
-    # [SEED]: the requester must be at least group administrator for both groups.
+    # [VMDOC]: the requester must be at least group administrator for both groups.
     require(ctx.access.admin_group(ctx.world.groups[v.group_id]) and ctx.access.admin_group(target))
     return target
 

@@ -8,13 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django_htmx.http import reswap, retarget
 
 from panel.audit.selectors import entries_for_target
 from panel.bigv import BigVError, Definitions, VirtualMachine
 from panel.vms import forms
 from panel.vms.refs import VmRef
+from panel.web.actions import FormAction
+from panel.web.htmx import with_fragments
 
-from ._support import ActionRunner, definitions, hx_retarget
+from ._support import ACTION_PAGE, carried_on_confirm, definitions, detail_url
 
 PANEL = "vms/_panel.html#panel"
 HISTORY = "vms/_history.html#history"
@@ -132,7 +135,7 @@ def render_panel(
     }
     response = render(request, PANEL, context)
     if with_history:
-        response.content += history_oob(request, ref).encode()
+        with_fragments(response, [history_oob(request, ref)])
     return response
 
 
@@ -141,9 +144,12 @@ def render_message(
 ) -> HttpResponse:
     """Only the panel's message slot: for a signal, whose answer carries no VM state."""
     context = {"ref": ref, "urls": action_urls(ref), "message": message, "refresh": refresh}
-    response = render(request, "vms/_panel.html#message", context)
-    response.content += history_oob(request, ref).encode()
-    return hx_retarget(response, "vm-message", swap="innerHTML")
+    response = with_fragments(
+        render(request, "vms/_panel.html#message", context), [history_oob(request, ref)]
+    )
+    retarget(response, "#vm-message")
+    reswap(response, "innerHTML")
+    return response
 
 
 def form_action(
@@ -156,15 +162,41 @@ def form_action(
     *,
     template: str = "vms/_panel.html",
     **extra: Any,
-) -> ActionRunner:
+) -> FormAction:
     """An action whose form is the partial ``name`` of ``template``, in context as ``name``."""
-    return ActionRunner(
+    return FormAction(
         request=request,
-        ref=ref,
         form=form,
-        form_template=f"{template}#{name}",
-        form_id=form_id,
-        errors_id=f"{form_id}-errors",
         title=title,
-        context={name: form, "urls": action_urls(ref), **extra},
+        back_url=detail_url(ref),
+        fragment=f"{template}#{name}",
+        form_id=form_id,
+        error_slot=f"{form_id}-errors",
+        page=ACTION_PAGE,
+        context={"ref": ref, name: form, "urls": action_urls(ref), **extra},
+    )
+
+
+def buttons_action(
+    request: HttpRequest,
+    ref: VmRef,
+    form: Any,
+    title: str,
+    error_slot: str,
+    *,
+    confirm: str = "",
+) -> FormAction:
+    """An action of buttons only (power, toggles, deletes): its errors go to ``error_slot``;
+    with ``confirm``, a GET asks first (and the action is styled as dangerous)."""
+    return FormAction(
+        request=request,
+        form=form,
+        title=title,
+        back_url=detail_url(ref),
+        error_slot=error_slot,
+        page=ACTION_PAGE,
+        context={"ref": ref, "urls": action_urls(ref)},
+        confirm=confirm,
+        danger=bool(confirm),
+        carried=lambda key: carried_on_confirm(key) or key in form.fields,
     )

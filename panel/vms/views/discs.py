@@ -14,25 +14,32 @@ from panel.core.actor import Actor
 from panel.vms import forms, services
 from panel.vms.refs import VmRef
 from panel.vms.services import DiscDeleted
-from panel.web.errors import bigv_errors
+from panel.web.htmx import wants_fragment, with_fragments
 
-from ._context import action_urls, form_action, history_oob, safe_definitions
-from ._support import ActionRunner, definitions, is_htmx, ref_from
+from ._context import buttons_action, form_action, history_oob, safe_definitions
+from ._support import definitions, ref_from
 
 DISCS = "vms/_discs.html"
-_POST = require_http_methods(["GET", "POST"])
+# GET: back to the VM page (or a confirmation); POST: the action.
+ACTION_METHODS = require_http_methods(["GET", "POST"])
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def disc_create(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     labels = [label for label in request.POST.getlist("shown_labels") if label][:64]
     form = forms.DiscCreateForm(request.POST or None, definitions=definitions())
-    runner = form_action(
-        request, ref, form, "disc_add_form", "disc-add-form", "Add a disc",
-        template=DISCS, disc_form=form, disc_labels=labels,
-    )  # fmt: skip
+    action = form_action(
+        request,
+        ref,
+        form,
+        "disc_add_form",
+        "disc-add-form",
+        "Add a disc",
+        template=DISCS,
+        disc_form=form,
+        disc_labels=labels,
+    )
 
     def perform(actor: Actor, client: BigVClient) -> Disc:
         data = form.cleaned_data
@@ -48,8 +55,8 @@ def disc_create(request: HttpRequest, account: str, group: str, vm: str) -> Http
 
     def succeeded(disc: Disc) -> HttpResponse:
         message = f"Added disc {disc.label} ({disc.size // 1024} GiB) to {ref.vm}."
-        if not is_htmx(request):
-            return runner.done(message)
+        if not wants_fragment(request):
+            return action.done(message)
         context = {
             "ref": ref,
             "disc": disc,
@@ -59,11 +66,10 @@ def disc_create(request: HttpRequest, account: str, group: str, vm: str) -> Http
         }
         return _with_history(request, ref, render(request, f"{DISCS}#disc_created", context))
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def disc_resize(request: HttpRequest, account: str, group: str, vm: str, disc: int) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.DiscResizeForm(request.POST or None, disc_id=disc)
@@ -72,12 +78,19 @@ def disc_resize(request: HttpRequest, account: str, group: str, vm: str, disc: i
         label=request.POST.get("shown_label", ""),
         size=_int(request.POST.get("current_size")),
     )
-    runner = form_action(
-        request, ref, form, "disc_resize_form", f"disc-{disc}-resize-form", "Grow a disc",
-        template=DISCS, resize_form=form, disc=shown,
-    )  # fmt: skip
-    runner.errors_id = f"disc-{disc}-errors"
-    runner.field_map = {"size": "size_gib"}
+    action = form_action(
+        request,
+        ref,
+        form,
+        "disc_resize_form",
+        f"disc-{disc}-resize-form",
+        "Grow a disc",
+        template=DISCS,
+        resize_form=form,
+        disc=shown,
+    )
+    action.error_slot = f"disc-{disc}-errors"
+    action.field_map = {"size": "size_gib"}
 
     def perform(actor: Actor, client: BigVClient) -> Disc:
         return services.disc_resize(
@@ -91,31 +104,22 @@ def disc_resize(request: HttpRequest, account: str, group: str, vm: str, disc: i
 
     def succeeded(result: Disc) -> HttpResponse:
         message = f"Disc {result.label} of {ref.vm} is now {result.size // 1024} GiB."
-        if not is_htmx(request):
-            return runner.done(message)
+        if not wants_fragment(request):
+            return action.done(message)
         return _row_with_message(request, ref, result, message)
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def disc_delete(request: HttpRequest, account: str, group: str, vm: str, disc: int) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     data = request.POST if request.method == "POST" else request.GET
     form = forms.DiscDeleteForm(data)
     label = data.get("shown_label") or f"#{disc}"
-    runner = ActionRunner(
-        request=request,
-        ref=ref,
-        form=form,
-        form_template="",
-        form_id=f"disc-{disc}-errors",
-        errors_id=f"disc-{disc}-errors",
-        title=f"Delete disc {label}",
-        confirm=f"Delete disc {label} of {ref.vm} and everything on it? This cannot be undone.",
-        danger=True,
-        context={"urls": action_urls(ref)},
+    question = f"Delete disc {label} of {ref.vm} and everything on it? This cannot be undone."
+    action = buttons_action(
+        request, ref, form, f"Delete disc {label}", f"disc-{disc}-errors", confirm=question
     )
 
     def perform(actor: Actor, client: BigVClient) -> DiscDeleted:
@@ -125,12 +129,12 @@ def disc_delete(request: HttpRequest, account: str, group: str, vm: str, disc: i
 
     def succeeded(result: DiscDeleted) -> HttpResponse:
         message = f"Deleted disc {label} of {ref.vm}."
-        if not is_htmx(request):
-            return runner.done(message)
+        if not wants_fragment(request):
+            return action.done(message)
         context = {"ref": ref, "message": message, "disc_id": disc}
         return _with_history(request, ref, render(request, f"{DISCS}#disc_removed", context))
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
 def _row_with_message(request: HttpRequest, ref: VmRef, disc: Disc, message: str) -> HttpResponse:
@@ -139,7 +143,7 @@ def _row_with_message(request: HttpRequest, ref: VmRef, disc: Disc, message: str
 
 
 def _with_history(request: HttpRequest, ref: VmRef, response: HttpResponse) -> HttpResponse:
-    response.content += history_oob(request, ref).encode()
+    with_fragments(response, [history_oob(request, ref)])
     return response
 
 

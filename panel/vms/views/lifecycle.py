@@ -14,42 +14,29 @@ from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
 from panel.vms import forms, services
 from panel.vms.services import VmGone
-from panel.web.errors import bigv_errors
+from panel.web.htmx import wants_fragment, with_fragments
 
-from ._context import (
-    action_urls,
-    form_action,
-    history_oob,
-)
-from ._support import ActionRunner, detail_url, is_htmx, ref_from
+from ._context import action_urls, buttons_action, form_action, history_oob
+from ._support import detail_url, ref_from
 
-_POST = require_http_methods(["GET", "POST"])
+# GET: back to the VM page (or a confirmation); POST: the action.
+ACTION_METHODS = require_http_methods(["GET", "POST"])
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def delete(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
-    runner = ActionRunner(
-        request=request,
-        ref=ref,
-        form=forms.ConfirmForm(request.POST or None),
-        form_template="",
-        form_id="danger-errors",
-        errors_id="danger-errors",
-        title="Delete VM",
-        confirm=f"Delete {ref.vm}? It is powered off and hidden; it can be undeleted for a while.",
-        danger=True,
-        context={"urls": action_urls(ref)},
-    )
+    question = f"Delete {ref.vm}? It is powered off and hidden; it can be undeleted for a while."
+    form = forms.ConfirmForm(request.POST or None)
+    action = buttons_action(request, ref, form, "Delete VM", "danger-errors", confirm=question)
 
     def perform(actor: Actor, client: BigVClient) -> VmGone:
         return services.vm_delete(actor=actor, client=client, ref=ref)
 
     def succeeded(result: VmGone) -> HttpResponse:
         message = f"Deleted {ref.vm}. It can be undeleted for a while, or purged."
-        if not is_htmx(request):
-            return runner.done(message, url=detail_url(ref, deleted=True))
+        if not wants_fragment(request):
+            return action.done(message, url=detail_url(ref, deleted=True))
         context = {
             "ref": ref,
             "urls": action_urls(ref),
@@ -57,27 +44,17 @@ def delete(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespo
             "purge_form": forms.PurgeForm(vm_name=ref.vm),
         }
         response = render(request, "vms/_panel.html#gone", context)
-        response.content += render_to_string("vms/_discs.html#discs_locked").encode()
-        response.content += history_oob(request, ref).encode()
-        return response
+        locked = render_to_string("vms/_discs.html#discs_locked")
+        return with_fragments(response, [locked, history_oob(request, ref)])
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def undelete(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
-    runner = ActionRunner(
-        request=request,
-        ref=ref,
-        form=forms.ConfirmForm(request.POST or None),
-        form_template="",
-        form_id="danger-errors",
-        errors_id="danger-errors",
-        title="Undelete VM",
-        context={"urls": action_urls(ref)},
-    )
+    form = forms.ConfirmForm(request.POST or None)
+    action = buttons_action(request, ref, form, "Undelete VM", "danger-errors")
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
         return services.vm_undelete(actor=actor, client=client, ref=ref)
@@ -88,17 +65,16 @@ def undelete(request: HttpRequest, account: str, group: str, vm: str) -> HttpRes
         # draw sections from a state the panel did not read.
         messages.success(request, f"Undeleted {result.name}. It stays off until you start it.")
         url = detail_url(ref.renamed(result.name))
-        return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+        return HttpResponseClientRedirect(url) if wants_fragment(request) else redirect(url)
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def purge(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.PurgeForm(request.POST or None, vm_name=ref.vm)
-    runner = form_action(request, ref, form, "purge_form", "purge-form", f"Purge {ref.vm}")
+    action = form_action(request, ref, form, "purge_form", "purge-form", f"Purge {ref.vm}")
 
     def perform(actor: Actor, client: BigVClient) -> VmGone:
         return services.vm_purge(
@@ -109,6 +85,6 @@ def purge(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespon
         # Nothing is left to show: back to the group, where the VM no longer appears.
         messages.success(request, f"Purged {ref.vm}. Its name can be used again.")
         url = reverse("accounts:group", kwargs={"account": ref.account, "group": ref.group})
-        return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+        return HttpResponseClientRedirect(url) if wants_fragment(request) else redirect(url)
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)

@@ -12,10 +12,10 @@ from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
 from panel.vms import forms, services
 from panel.vms.services import SignalSent
-from panel.web.errors import bigv_errors
+from panel.web.htmx import wants_fragment
 
-from ._context import action_urls, form_action, render_message, render_panel
-from ._support import ActionRunner, definitions, is_htmx, ref_from
+from ._context import buttons_action, form_action, render_message, render_panel
+from ._support import definitions, ref_from
 
 
 @dataclass(frozen=True)
@@ -56,22 +56,12 @@ POWER_ACTIONS: dict[str, PowerAction] = {
 
 
 @require_http_methods(["GET", "POST"])
-@bigv_errors
 def power(request: HttpRequest, account: str, group: str, vm: str, action: str) -> HttpResponse:
     spec = POWER_ACTIONS[action]
     ref = ref_from(request, account, group, vm)
     form = forms.PowerForm(request.POST or None)
-    runner = ActionRunner(
-        request=request,
-        ref=ref,
-        form=form,
-        form_template="",
-        form_id="power-errors",
-        errors_id="power-errors",
-        title=spec.title,
-        confirm=spec.confirm.format(name=ref.vm),
-        danger=bool(spec.confirm),
-        context={"urls": action_urls(ref)},
+    handler = buttons_action(
+        request, ref, form, spec.title, "power-errors", confirm=spec.confirm.format(name=ref.vm)
     )
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine | SignalSent:
@@ -80,21 +70,20 @@ def power(request: HttpRequest, account: str, group: str, vm: str, action: str) 
     def succeeded(result: VirtualMachine | SignalSent) -> HttpResponse:
         name = result.name if isinstance(result, VirtualMachine) else ref.vm
         message = spec.done.format(name=name)
-        if not is_htmx(request):
-            return runner.done(message)
+        if not wants_fragment(request):
+            return handler.done(message)
         if isinstance(result, VirtualMachine):
             return render_panel(request, ref, result, message=message, refresh=spec.refresh)
         return render_message(request, ref, message, refresh=spec.refresh)
 
-    return runner.run(perform, succeeded)
+    return handler.run(perform, succeeded)
 
 
 @require_http_methods(["GET", "POST"])
-@bigv_errors
 def sendkey(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.SendkeyForm(request.POST or None, definitions=definitions())
-    runner = form_action(request, ref, form, "sendkey_form", "sendkey-form", "Send keys")
+    action = form_action(request, ref, form, "sendkey_form", "sendkey-form", "Send keys")
 
     def perform(actor: Actor, client: BigVClient) -> SignalSent:
         return services.vm_sendkey(
@@ -103,8 +92,8 @@ def sendkey(request: HttpRequest, account: str, group: str, vm: str) -> HttpResp
 
     def succeeded(result: SignalSent) -> HttpResponse:
         message = f"Sent {result.data} to {ref.vm}."
-        if not is_htmx(request):
-            return runner.done(message)
+        if not wants_fragment(request):
+            return action.done(message)
         return render_message(request, ref, message)
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)

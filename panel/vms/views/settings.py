@@ -12,20 +12,21 @@ from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
 from panel.vms import forms, services
 from panel.vms.refs import VmRef
-from panel.web.errors import bigv_errors
+from panel.web.actions import FormAction
+from panel.web.htmx import wants_fragment
 
-from ._context import action_urls, form_action, render_panel
-from ._support import ActionRunner, definitions, detail_url, is_htmx, ref_from
+from ._context import buttons_action, form_action, render_panel
+from ._support import definitions, detail_url, ref_from
 
-_POST = require_http_methods(["GET", "POST"])
+# GET: back to the VM page (or a confirmation); POST: the action.
+ACTION_METHODS = require_http_methods(["GET", "POST"])
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def rename(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.RenameForm(request.POST or None, current=ref.vm)
-    runner = form_action(request, ref, form, "rename_form", "rename-form", "Rename")
+    action = form_action(request, ref, form, "rename_form", "rename-form", "Rename")
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
         return services.vm_rename(
@@ -37,18 +38,17 @@ def rename(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespo
         # the page at its new address instead of patching all of them.
         messages.success(request, f"Renamed {ref.vm} to {result.name}.")
         url = detail_url(ref.renamed(result.name))
-        return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+        return HttpResponseClientRedirect(url) if wants_fragment(request) else redirect(url)
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def cdrom(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.CdromForm(request.POST or None)
-    runner = form_action(request, ref, form, "cdrom_form", "cdrom-form", "CD-ROM")
-    runner.field_map = {"cdrom_url": "url"}
+    action = form_action(request, ref, form, "cdrom_form", "cdrom-form", "CD-ROM")
+    action.field_map = {"cdrom_url": "url"}
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
         return services.vm_set_cdrom(
@@ -60,17 +60,16 @@ def cdrom(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespon
             message = f"Inserted the ISO into {result.name}'s CD-ROM drive."
         else:
             message = f"Ejected the CD-ROM of {result.name}."
-        return _panel_or_redirect(runner, result, message)
+        return _panel_or_redirect(action, request, ref, result, message)
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def keymap(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.KeymapForm(request.POST or None, definitions=definitions())
-    runner = form_action(request, ref, form, "keymap_form", "keymap-form", "Keymap")
+    action = form_action(request, ref, form, "keymap_form", "keymap-form", "Keymap")
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
         return services.vm_set_keymap(
@@ -79,17 +78,18 @@ def keymap(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespo
 
     def succeeded(result: VirtualMachine) -> HttpResponse:
         shown = result.keymap or "none (the default)"
-        return _panel_or_redirect(runner, result, f"Keymap of {result.name} is now {shown}.")
+        return _panel_or_redirect(
+            action, request, ref, result, f"Keymap of {result.name} is now {shown}."
+        )
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def hardware_profile_lock(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.FlagForm(request.POST or None, attribute="hardware_profile_locked")
-    runner = _toggle_action(request, ref, form, "Hardware profile lock")
+    action = _toggle_action(request, ref, form, "Hardware profile lock")
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
         return services.vm_set_hardware_profile_lock(
@@ -102,17 +102,18 @@ def hardware_profile_lock(request: HttpRequest, account: str, group: str, vm: st
 
     def succeeded(result: VirtualMachine) -> HttpResponse:
         state = "locked" if result.hardware_profile_locked else "unlocked"
-        return _panel_or_redirect(runner, result, f"Hardware profile of {result.name} {state}.")
+        return _panel_or_redirect(
+            action, request, ref, result, f"Hardware profile of {result.name} {state}."
+        )
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
-@_POST
-@bigv_errors
+@ACTION_METHODS
 def autoreboot(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.FlagForm(request.POST or None, attribute="autoreboot_on")
-    runner = _toggle_action(request, ref, form, "Auto-reboot")
+    action = _toggle_action(request, ref, form, "Auto-reboot")
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
         return services.vm_set_autoreboot(
@@ -125,27 +126,22 @@ def autoreboot(request: HttpRequest, account: str, group: str, vm: str) -> HttpR
 
     def succeeded(result: VirtualMachine) -> HttpResponse:
         state = "on" if result.autoreboot_on else "off"
-        return _panel_or_redirect(runner, result, f"Auto-reboot of {result.name} is {state}.")
+        return _panel_or_redirect(
+            action, request, ref, result, f"Auto-reboot of {result.name} is {state}."
+        )
 
-    return runner.run(perform, succeeded)
+    return action.run(perform, succeeded)
 
 
 def _toggle_action(
     request: HttpRequest, ref: VmRef, form: forms.FlagForm, title: str
-) -> ActionRunner:
-    return ActionRunner(
-        request=request,
-        ref=ref,
-        form=form,
-        form_template="",  # buttons only: errors go to the group's slot
-        form_id="settings-errors",
-        errors_id="settings-errors",
-        title=title,
-        context={"urls": action_urls(ref)},
-    )
+) -> FormAction:
+    return buttons_action(request, ref, form, title, "settings-errors")
 
 
-def _panel_or_redirect(runner: ActionRunner, vm: VirtualMachine, message: str) -> HttpResponse:
-    if not is_htmx(runner.request):
-        return runner.done(message)
-    return render_panel(runner.request, runner.ref, vm, message=message)
+def _panel_or_redirect(
+    action: FormAction, request: HttpRequest, ref: VmRef, vm: VirtualMachine, message: str
+) -> HttpResponse:
+    if not wants_fragment(request):
+        return action.done(message)
+    return render_panel(request, ref, vm, message=message)

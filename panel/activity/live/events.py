@@ -1,0 +1,97 @@
+"""Live status: every committed step or status change of an operation is announced on Redis.
+
+The engine announces each change (``panel.operations.signals.operation_changed``, after
+commit); the receiver here publishes it. The message is only a nudge — ``{"id", "status",
+"step_index", "updated_at", "batch_id"}`` — and whoever listens (the streams in
+``panel.activity.live.streams``) re-reads the row, because the
+database is the truth (design.md §1). It goes to three channels so that each page subscribes
+to exactly what it shows: one operation, the whole team ("running now"), or one batch.
+
+``publish`` never raises: a Redis outage must not fail or slow down a step (the pages fall
+back to polling the database), so it logs and returns, with short socket timeouts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import redis
+from django.db import transaction
+from django.dispatch import receiver
+
+from panel.core.redis_conn import shared_redis
+from panel.operations.signals import operation_changed
+
+logger = logging.getLogger(__name__)
+
+TEAM_CHANNEL = "panel:ops"
+
+
+def operation_channel(operation_id: object) -> str:
+    return f"panel:op:{operation_id}"
+
+
+def batch_channel(batch_id: object) -> str:
+    return f"panel:batch:{batch_id}"
+
+
+def message_for(operation: Any) -> dict[str, Any]:
+    """The JSON body announced for ``operation`` (ids as strings, time as ISO 8601)."""
+    updated_at = getattr(operation, "updated_at", None)
+    batch_id = getattr(operation, "batch_id", None)
+    return {
+        "id": str(operation.pk),
+        "status": str(operation.status),
+        "step_index": operation.step_index,
+        "updated_at": updated_at.isoformat() if updated_at else None,
+        "batch_id": str(batch_id) if batch_id else None,
+    }
+
+
+def channels_for(message: dict[str, Any]) -> list[str]:
+    channels = [operation_channel(message["id"]), TEAM_CHANNEL]
+    if message["batch_id"]:
+        channels.append(batch_channel(message["batch_id"]))
+    return channels
+
+
+def publish(operation: Any) -> None:
+    """Announce ``operation``'s current state once the surrounding transaction commits.
+
+    Inside ``transaction.atomic`` the message waits for the commit (a listener that re-read
+    the row earlier would see the old state); outside one it is sent at once.
+    """
+    try:
+        message = message_for(operation)
+    except Exception:  # a malformed row must not break the engine's step
+        logger.exception("operation event not published: cannot describe %r", operation)
+        return
+    transaction.on_commit(lambda: _send(message), robust=True)
+
+
+@receiver(operation_changed)
+def _operation_changed(sender: Any, operation: Any, **kwargs: Any) -> None:
+    """The engine committed a change: publish it (the signal already waited for the commit)."""
+    try:
+        message = message_for(operation)
+    except Exception:  # a malformed row must not break the engine's step
+        logger.exception("operation event not published: cannot describe %r", operation)
+        return
+    _send(message)
+
+
+def _send(message: dict[str, Any]) -> None:
+    body = json.dumps(message, separators=(",", ":"))
+    try:
+        # Short timeouts: a worker must never wait long on a Redis that is down, the step it
+        # just committed is done.
+        pipe = shared_redis().pipeline(transaction=False)
+        for channel in channels_for(message):
+            pipe.publish(channel, body)
+        pipe.execute()
+    except redis.RedisError as error:
+        logger.warning("operation %s: live status not published (%s)", message["id"], error)
+    except Exception:  # never raise into a worker step: the database already holds the truth
+        logger.exception("operation %s: live status not published", message["id"])

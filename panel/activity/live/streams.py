@@ -1,0 +1,206 @@
+"""Live status: the SSE streams (async) and the polling fallbacks (sync, HTTP 286 at the end).
+
+Every stream and its polling twin render the same fragment from the same row, so the page
+looks the same whichever way it is fed. The streams run under the ASGI server (uvicorn);
+LoginRequiredMiddleware covers them like any view (Django runs process_view for async views
+too; tests/operations/test_events_sse.py checks it). Rendering happens in a thread
+(``sync_to_async``): templates and the ORM are synchronous.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from panel.activity.live import events
+from panel.activity.live.sse import Snapshot, event_stream, live_stream
+from panel.activity.templatetags.activity_tags import team_state_now
+from panel.operations import selectors
+from panel.operations.models import Batch, Operation
+
+PROGRESS = "_components/progress.html"
+RUNNING_NOW = "_components/running_now.html"
+BATCH = "activity/batch.html"
+STOP_POLLING = 286  # htmx stops an "every" trigger when the answer has this status
+_GONE = '<p class="muted">This operation no longer exists.</p>'
+
+
+def _not_asgi(request: HttpRequest) -> HttpResponseBase | None:
+    """Under WSGI (runserver, the WSGI live server of browser tests) a stream would hold a
+    worker thread for as long as the page is open: refuse, and the page polls instead (an
+    EventSource that gets an error status fires htmx:sseError)."""
+    if isinstance(request, ASGIRequest):
+        return None
+    return HttpResponse(
+        "Live updates need the ASGI server; this page polls instead.",
+        status=503,
+        content_type="text/plain",
+    )
+
+
+def _op_key(op: Operation) -> tuple[Any, ...]:
+    return (op.pk, op.status, op.step_index, op.updated_at, op.cancel_requested, len(op.step_log))
+
+
+def _progress_context(request: HttpRequest, op: Operation) -> dict[str, Any]:
+    view = "detail" if request.GET.get("view") == "detail" else ""
+    return {"op": op, "view": view, "compact": request.GET.get("compact") == "1"}
+
+
+async def _rendered(snapshot: Callable[..., Snapshot], *args: Any) -> Snapshot:
+    """Render on the request's thread, then hand its database connection back.
+
+    A stream waits seconds to minutes between renders, and every page has one open (the
+    header's "running now"). A connection held meanwhile would be one PostgreSQL connection
+    per open tab, and a team's tabs would reach ``max_connections`` long before the web
+    process ran out of anything else. Reconnecting costs a few milliseconds per render.
+    """
+    return await sync_to_async(_then_release)(snapshot, *args)
+
+
+def _then_release(snapshot: Callable[..., Snapshot], *args: Any) -> Snapshot:
+    try:
+        return snapshot(*args)
+    finally:
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:  # never under a caller's transaction
+                connection.close()
+
+
+# --- one operation -------------------------------------------------------------------------
+
+
+def _operation_snapshot(request: HttpRequest, operation_id: uuid.UUID) -> Snapshot:
+    op = selectors.operation(operation_id)
+    if op is None:
+        return Snapshot.progress(_GONE, final=True)
+    context = _progress_context(request, op)
+    html = render_to_string(f"{PROGRESS}#body", context, request=request)
+    return Snapshot.progress(html, final=op.is_terminal, key=_op_key(op))
+
+
+@require_GET
+async def operation_events(request: HttpRequest, operation_id: uuid.UUID) -> HttpResponseBase:
+    if refused := _not_asgi(request):
+        return refused
+    if not await Operation.objects.filter(pk=operation_id).aexists():
+        raise Http404("No such operation.")
+
+    async def snapshot() -> Snapshot:
+        return await _rendered(_operation_snapshot, request, operation_id)
+
+    channels = [events.operation_channel(operation_id)]
+    return event_stream(live_stream(channels, snapshot))
+
+
+@require_GET
+def operation_progress(request: HttpRequest, operation_id: uuid.UUID) -> HttpResponse:
+    op = selectors.operation(operation_id)
+    if op is None:
+        raise Http404("No such operation.")
+    response = render(request, f"{PROGRESS}#polled", _progress_context(request, op))
+    if op.is_terminal:
+        response.status_code = STOP_POLLING
+    return response
+
+
+# --- the team ("running now") ----------------------------------------------------------------
+
+
+def _team_context() -> dict[str, Any]:
+    return {"team": team_state_now()}
+
+
+def _team_snapshot(request: HttpRequest) -> Snapshot:
+    context = _team_context()
+    rendered = (
+        ("count", render_to_string(f"{RUNNING_NOW}#count", context, request=request)),
+        ("list", render_to_string(f"{RUNNING_NOW}#list", context, request=request)),
+    )
+    team = context["team"]
+    key = (team.count, tuple(_op_key(op) for op in team.ops))
+    return Snapshot(events=rendered, final=False, key=key)
+
+
+@require_GET
+async def team_events(request: HttpRequest) -> HttpResponseBase:
+    if refused := _not_asgi(request):
+        return refused
+
+    async def snapshot() -> Snapshot:
+        return await _rendered(_team_snapshot, request)
+
+    return event_stream(live_stream([events.TEAM_CHANNEL], snapshot))
+
+
+@require_GET
+def running(request: HttpRequest) -> HttpResponse:
+    """The polling fallback of the header indicator (never 286: the team never finishes)."""
+    return render(request, f"{RUNNING_NOW}#polled", _team_context())
+
+
+# --- one batch -------------------------------------------------------------------------------
+
+
+def batch_context(batch: Batch) -> dict[str, Any]:
+    ops = selectors.batch_operations(batch)
+    counts = {status: 0 for status in ("active", "succeeded", "failures", "cancelled")}
+    for op in ops:
+        if not op.is_terminal:
+            counts["active"] += 1
+        elif op.status == "succeeded":
+            counts["succeeded"] += 1
+        elif op.status == "cancelled":
+            counts["cancelled"] += 1
+        else:
+            counts["failures"] += 1
+    return {
+        "batch": batch,
+        "ops": ops,
+        "counts": counts,
+        "final": selectors.batch_is_final(batch, ops),
+    }
+
+
+def _batch_snapshot(request: HttpRequest, batch_id: uuid.UUID) -> Snapshot:
+    batch = selectors.batch(batch_id)
+    if batch is None:
+        return Snapshot.progress(_GONE, final=True)
+    context = batch_context(batch)
+    html = render_to_string(f"{BATCH}#body", context, request=request)
+    key = (batch.status, tuple(_op_key(op) for op in context["ops"]))
+    return Snapshot.progress(html, final=context["final"], key=key)
+
+
+@require_GET
+async def batch_events(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponseBase:
+    if refused := _not_asgi(request):
+        return refused
+    if not await Batch.objects.filter(pk=batch_id).aexists():
+        raise Http404("No such batch.")
+
+    async def snapshot() -> Snapshot:
+        return await _rendered(_batch_snapshot, request, batch_id)
+
+    return event_stream(live_stream([events.batch_channel(batch_id)], snapshot))
+
+
+@require_GET
+def batch_progress(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = selectors.batch(batch_id)
+    if batch is None:
+        raise Http404("No such batch.")
+    context = batch_context(batch)
+    response = render(request, f"{BATCH}#polled", context)
+    if context["final"]:
+        response.status_code = STOP_POLLING
+    return response

@@ -1,0 +1,100 @@
+"""The operations list, one operation's page (with Cancel), and a batch's page (with Stop)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from panel.activity.forms import OperationFilterForm
+from panel.activity.live.streams import PROGRESS, batch_context
+from panel.core.actor import Actor
+from panel.operations import batches, selectors, services
+from panel.operations.models import Operation
+from panel.web.htmx import page_or_fragment, wants_fragment
+
+
+@require_GET
+def operation_list(request: HttpRequest) -> HttpResponse:
+    form = OperationFilterForm(request.GET)
+    form.is_valid()  # a junk filter is dropped, not an error page
+    data = getattr(form, "cleaned_data", {})
+    filters = selectors.OperationFilters(
+        user=data.get("user", "").strip(),
+        vm=data.get("vm", "").strip(),
+        status=data.get("status", ""),
+    )
+    page = selectors.operation_page(filters, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "usernames": selectors.actor_usernames(),
+        "query": query.urlencode(),
+    }
+    return page_or_fragment(request, "activity/list.html", "table", context)
+
+
+def _operation_or_404(operation_id: uuid.UUID) -> Operation:
+    op = selectors.operation(operation_id)
+    if op is None:
+        raise Http404("No such operation.")
+    return op
+
+
+@require_GET
+def operation_detail(request: HttpRequest, operation_id: uuid.UUID) -> HttpResponse:
+    op = _operation_or_404(operation_id)
+    return _detail_page(request, op)
+
+
+def _detail_page(request: HttpRequest, op: Operation, **extra: object) -> HttpResponse:
+    context = {"op": op, "detail_url": reverse("operations:detail", args=[op.pk]), **extra}
+    return render(request, "activity/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def operation_cancel(request: HttpRequest, operation_id: uuid.UUID) -> HttpResponse:
+    op = _operation_or_404(operation_id)
+    if request.method == "GET":
+        # Without JavaScript: the operation page with the question (htmx asks in the browser).
+        if op.is_terminal:
+            return redirect("operations:detail", operation_id=op.pk)
+        question = (
+            f"Cancel “{op.summary}” on {op.vm_name}? It stops at the next safe point and puts "
+            "the VM back as it was."
+        )
+        url = reverse("operations:cancel", args=[op.pk])
+        return _detail_page(request, op, cancel_question=question, cancel_url=url)
+    op = services.operation_cancel(actor=Actor.from_request(request), operation=op)
+    if wants_fragment(request):
+        # The live part of the page, at once (the stream follows with the next changes).
+        return render(request, f"{PROGRESS}#body", {"op": op, "view": "detail"})
+    if op.is_terminal and op.status != "cancelled":
+        messages.info(request, f"It had already finished: {op.status_label}.")
+    else:
+        messages.success(request, "Cancel requested.")
+    return redirect("operations:detail", operation_id=op.pk)
+
+
+@require_GET
+def batch_detail(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = selectors.batch(batch_id)
+    if batch is None:
+        raise Http404("No such batch.")
+    return render(request, "activity/batch.html", batch_context(batch))
+
+
+@require_POST
+def batch_stop(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = selectors.batch(batch_id)
+    if batch is None:
+        raise Http404("No such batch.")
+    batches.batch_cancel(actor=Actor.from_request(request), batch=batch)
+    return redirect(reverse("operations:batch", args=[batch.pk]))

@@ -1,0 +1,164 @@
+"""What a step gets (``StepContext``) and what it returns (``Done`` / ``Wait`` / ``StepFailed``).
+
+A step is a plain function ``(ctx) -> Done | Wait`` that is idempotent by check-then-act: it
+reads the target, does nothing if it is already there, else writes absolute values. It may be
+called many times (each poll of a wait, and again after a crash), so whatever it must
+remember between calls goes into ``ctx.state``, which is persisted in the step log.
+
+``ctx.write`` is the only way to change anything in BigV: it persists the intent and fences
+*before* the call (a run that lost its lease stops there), audits the call with the operation
+id and step name, and persists again *after* it — so a crash between the two is resolved on
+resume by the step's own check-then-act.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from panel.audit import Action, Outcome, Target, record, record_failure
+from panel.bigv import BigVClient, BigVError
+from panel.core.actor import Actor
+from panel.operations import claims, secrets
+from panel.operations.models import Operation
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    note: str = ""
+    skipped: bool = False  # nothing needed doing
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    seconds: float
+    note: str = ""
+
+
+StepResult = Done | Wait
+
+
+class StepFailed(Exception):
+    """The step cannot reach its goal; ``refused``: BigV said no (nothing was changed)."""
+
+    def __init__(self, message: str, *, refused: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.refused = refused
+
+
+def actor_of(op: Operation) -> Actor:
+    """The person who started the operation: audit entries name them, not the worker."""
+    return Actor(
+        user_id=op.actor_id,
+        username=op.actor_username,
+        ip=op.source_ip,
+        request_id=op.request_id or "-",
+    )
+
+
+def audit_target(op: Operation) -> Target:
+    """The operation's target as the audit trail names it (by id once it exists)."""
+    return Target.vm(op.vm_id or op.target_key, op.vm_name, op.account, op.group)
+
+
+class StepContext:
+    def __init__(
+        self,
+        *,
+        op: Operation,
+        lease: claims.Lease,
+        client: BigVClient,
+        args: Mapping[str, Any],
+        entry: dict[str, Any],
+    ) -> None:
+        self.op = op
+        self.lease = lease
+        self.client = client
+        self.args = args
+        self.entry = entry
+        self.state: dict[str, Any] = entry.setdefault("state", {})
+        self.actor = actor_of(op)
+
+    # --- time and persistence ---------------------------------------------------------
+
+    @staticmethod
+    def now() -> float:
+        return time.time()
+
+    def save(self) -> None:
+        """Persist ``state`` (fenced; renews the lease)."""
+        claims.persist(self.lease, self.op, "step_log")
+
+    @property
+    def acted(self) -> bool:
+        return bool(self.state.get("acted"))
+
+    def deadline(self, key: str, seconds: float) -> float:
+        """A deadline stored once in the step log, so a resumed step keeps the same one."""
+        if key not in self.state:
+            self.state[key] = self.now() + seconds
+            self.save()
+        return float(self.state[key])
+
+    # --- writing ------------------------------------------------------------------------
+
+    def after(self, result: object) -> dict[str, Any] | None:
+        """What a write's answer says about the target, for its audit entry (none here;
+        a workflow's own context says more)."""
+        return None
+
+    def write[T](
+        self,
+        action: Action,
+        intent: str,
+        call: Callable[[], T],
+        *,
+        params: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        secret_values: Collection[str] = (),
+    ) -> T:
+        op = self.op
+        was_touched = op.touched
+        self.state["pending"] = intent
+        op.touched = True
+        claims.persist(self.lease, op, "step_log", "touched")  # the fence
+        common = {
+            "actor": self.actor,
+            "action": action,
+            "target": audit_target(op),
+            "params": dict(params) if params else {"call": intent},
+            "before": dict(before) if before else None,
+            "operation_id": str(op.pk),
+            "step": self.entry["step"],
+            "secrets": secret_values,
+        }
+        try:
+            with self.client.answered() as answer:
+                result = call()
+        except BigVError as error:
+            record_failure(error=error, **common)
+            if error.is_refusal:
+                # A refusal changed nothing: the call is no longer in doubt.
+                self.state.pop("pending", None)
+                op.touched = was_touched
+                claims.persist(self.lease, op, "step_log", "touched")
+            raise
+        record(
+            outcome=Outcome.SUCCEEDED, after=self.after(result), api_status=answer.status, **common
+        )
+        self.state.pop("pending", None)
+        self.state["acted"] = True  # the step changed something (not "skipped")
+        self.save()
+        return result
+
+    # --- secrets ------------------------------------------------------------------------
+
+    def secrets(self) -> dict[str, str]:
+        return secrets.open_secrets(operation_id=str(self.op.pk), ciphertext=self.op.secret_params)
+
+    def wipe_secrets(self) -> None:
+        self.op.secret_params = ""
+        claims.persist(self.lease, self.op, "secret_params")
