@@ -248,7 +248,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# --- Cookies, sessions, HTTPS (design.md §7) -------------------------------------------------
+# --- Cookies, sessions, HTTPS (docs/architecture.md, People, credentials and audit) ------
 # TLS ends at the reverse proxy; uvicorn's --proxy-headers (with --forwarded-allow-ips) turns
 # its X-Forwarded-Proto/-For into the request's scheme and client address.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,11 +15,11 @@ from panel.activity.live.streams import PROGRESS, batch_context
 from panel.core.actor import Actor
 from panel.operations import batches, selectors, services
 from panel.operations.models import Operation
-from panel.web.htmx import page_or_fragment, wants_fragment
+from panel.web.htmx import HtmxHttpRequest, page_or_fragment, wants_fragment
 
 
 @require_GET
-def operation_list(request: HttpRequest) -> HttpResponse:
+def operation_list(request: HtmxHttpRequest) -> HttpResponse:
     form = OperationFilterForm(request.GET)
     form.is_valid()  # a junk filter is dropped, not an error page
     data = getattr(form, "cleaned_data", {})
@@ -49,18 +49,18 @@ def _operation_or_404(operation_id: uuid.UUID) -> Operation:
 
 
 @require_GET
-def operation_detail(request: HttpRequest, operation_id: uuid.UUID) -> HttpResponse:
+def operation_detail(request: HtmxHttpRequest, operation_id: uuid.UUID) -> HttpResponse:
     op = _operation_or_404(operation_id)
     return _detail_page(request, op)
 
 
-def _detail_page(request: HttpRequest, op: Operation, **extra: object) -> HttpResponse:
+def _detail_page(request: HtmxHttpRequest, op: Operation, **extra: object) -> HttpResponse:
     context = {"op": op, "detail_url": reverse("operations:detail", args=[op.pk]), **extra}
     return render(request, "activity/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-def operation_cancel(request: HttpRequest, operation_id: uuid.UUID) -> HttpResponse:
+def operation_cancel(request: HtmxHttpRequest, operation_id: uuid.UUID) -> HttpResponse:
     op = _operation_or_404(operation_id)
     if request.method == "GET":
         # Without JavaScript: the operation page with the question (htmx asks in the browser).
@@ -84,7 +84,7 @@ def operation_cancel(request: HttpRequest, operation_id: uuid.UUID) -> HttpRespo
 
 
 @require_GET
-def batch_detail(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+def batch_detail(request: HtmxHttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = selectors.batch(batch_id)
     if batch is None:
         raise Http404("No such batch.")
@@ -92,7 +92,7 @@ def batch_detail(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def batch_stop(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+def batch_stop(request: HtmxHttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = selectors.batch(batch_id)
     if batch is None:
         raise Http404("No such batch.")

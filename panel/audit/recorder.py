@@ -89,11 +89,11 @@ def record_failure(
 ) -> AuditEntry:
     """Record a failed action from the exception that ended it.
 
-    BigV refusals (``ApiError`` with a 4xx status: BadRequest, Unauthorized, Forbidden,
+    BigV refusals (the error says ``is_refusal``: BadRequest, Unauthorized, Forbidden,
     NotFound) are REFUSED; server errors, unavailability, transport errors and anything else
     are FAILED. DENIED is kept for the panel's own refusals (authorisation, lock-out). The
-    error is read by duck typing (``.status``, ``.message``) so this module does not depend on
-    the client package.
+    error is read by duck typing (``.status`` for the record, ``.message``, ``.is_refusal``)
+    so this module does not depend on the client package.
     """
     status = _status(getattr(error, "status", None))
     message = getattr(error, "message", None)
@@ -104,7 +104,7 @@ def record_failure(
         # ValueError) since the message alone is often just "timed out".
         message = f"{type(error).__name__}: {message}" if message else type(error).__name__
     if outcome is None:
-        outcome = Outcome.REFUSED if status is not None and 400 <= status < 500 else Outcome.FAILED
+        outcome = Outcome.REFUSED if getattr(error, "is_refusal", False) else Outcome.FAILED
     return record(
         actor=actor,
         action=action,

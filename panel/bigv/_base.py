@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import TracebackType
+from typing import Self
 from urllib.parse import quote
 
 from .transport import Transport
@@ -33,3 +35,23 @@ class ResourceBase:
     """Mixins in the resource modules call the brain through ``self._transport``."""
 
     _transport: Transport
+
+
+class Closing:
+    """A client that holds a ``requests.Session``: ``with Client(...) as client:`` closes it."""
+
+    _transport: Transport
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Any
 
 import requests
 
-from ._base import seg
+from ._base import Closing, seg
 from .errors import (
     ApiError,
     BadCredentials,
@@ -40,7 +39,7 @@ class Credentials:
         return key if key.startswith(_API_KEY_PREFIX) else _API_KEY_PREFIX + key
 
 
-class AuthClient:
+class AuthClient(Closing):
     """Creates and reads sessions on the auth service. It sends no Authorization header;
     the session token travels in the URL of ``GET /session/{token}``, so that path is
     shown as ``/session/<redacted>`` in logs, hooks and errors."""
@@ -56,20 +55,6 @@ class AuthClient:
 
     def __repr__(self) -> str:
         return f"AuthClient(auth_url={self._transport.base_url!r})"
-
-    def close(self) -> None:
-        self._transport.close()
-
-    def __enter__(self) -> AuthClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def create_session(
         self,

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Self
 
 import requests
 
+from ._base import Closing
 from .accounts import AccountsMixin
 from .definitions import DefinitionsMixin
 from .discs import DiscsMixin
@@ -34,6 +33,7 @@ class Answered:
 
 
 class BigVClient(
+    Closing,
     DefinitionsMixin,
     AccountsMixin,
     GroupsMixin,
@@ -89,17 +89,3 @@ class BigVClient(
             yield answered
         finally:
             self.on_request.remove(note)
-
-    def close(self) -> None:
-        self._transport.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -117,10 +117,6 @@ class VirtualMachine:
         )
 
     @property
-    def memory_gib(self) -> float:
-        return self.memory / 1024
-
-    @property
     def total_disc_mib(self) -> int:
         return sum(disc.size for disc in self.discs)
 

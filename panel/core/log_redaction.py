@@ -1,4 +1,4 @@
-"""No token in any log line (design.md §4, §7): a filter on every handler cuts them out.
+"""No token in any log line: a filter on every handler cuts them out.
 
 What is cut out:
 

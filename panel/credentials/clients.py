@@ -1,4 +1,4 @@
-"""The one place views, services and tasks get a BigV client (design.md §3, §7).
+"""The one place views, services and tasks get a BigV client.
 
 Every client is built from the *acting* panel user's own credential, decrypted here and
 nowhere else, so a request can never carry another user's token. ``count_api_calls()`` lets

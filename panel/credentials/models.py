@@ -1,4 +1,4 @@
-"""Each panel user's own BigV credential, encrypted at rest (design.md §7).
+"""Each panel user's own BigV credential, sealed at rest (``panel.core.sealing``).
 
 Only the token is kept: an API key, or the session token a username/password login yields —
 never the password. The plaintext exists only in memory while a client is built.

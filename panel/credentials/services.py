@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from panel.audit import Action, Outcome, Target, record
-from panel.bigv import BigVError, Credentials, SecondFactorRequired, Unauthorized
+from panel.bigv import BigVError, Credentials, SecondFactorRequired
 from panel.core.actor import Actor
 from panel.credentials.clients import auth_client, client_for, client_with_token
 from panel.credentials.crypto import encrypt_token
@@ -21,7 +21,7 @@ from panel.credentials.models import BigVCredential
 
 # The longest session the auth service grants (it clamps to 3600 s); use then slides it.
 SESSION_VALIDITY = 3600
-# BC's name for a key's user when the brain does not say (bigv-api.md §4.2).
+# BC's name for a key's user when the brain does not say (docs/bigv-api.md §3.5).
 API_KEY_FALLBACK_USERNAME = "apikeyuser"
 
 
@@ -65,7 +65,7 @@ def _refused(
     secrets: tuple[str, ...],
 ) -> None:
     # A refusal by BigV (401/400) is "refused"; no answer or a server error is "failed".
-    refused = isinstance(error, Unauthorized) or getattr(error, "status", None) == 400
+    refused = error.is_refusal
     record(
         actor=actor,
         action=Action.CREDENTIALS_REJECTED,

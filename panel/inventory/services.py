@@ -1,4 +1,4 @@
-"""Group changes: validate → call the client → audit → return (design.md §3).
+"""Group changes: validate → call the client → audit → return (docs/architecture.md, Layers).
 
 Every refusal or failure from the API is audited with ``record_failure`` (one entry per
 attempted action; its outcome says refused/failed and it carries the API status), then

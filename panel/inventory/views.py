@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,21 +22,21 @@ from panel.inventory import selectors, services
 from panel.inventory.forms import GroupNameForm, VmQueryForm
 from panel.inventory.validation import GROUP_NAME_HELP
 from panel.web.actions import FormAction
-from panel.web.htmx import page_or_fragment, wants_fragment
+from panel.web.htmx import HtmxHttpRequest, page_or_fragment, wants_fragment
 
 # GET: the form's page (or the confirmation); POST: the change.
 FORM_METHODS = require_http_methods(["GET", "POST"])
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     with client_for(request.user) as client:
         summaries = selectors.account_summaries(client=client)
     return render(request, "inventory/home.html", {"summaries": summaries})
 
 
 @require_GET
-def account(request: HttpRequest, account: str) -> HttpResponse:
+def account(request: HtmxHttpRequest, account: str) -> HttpResponse:
     with client_for(request.user) as client:
         summary = selectors.account_summary(client=client, account=account)
     context = {
@@ -55,7 +55,7 @@ def account(request: HttpRequest, account: str) -> HttpResponse:
 
 
 @require_GET
-def group(request: HttpRequest, account: str, group: str) -> HttpResponse:
+def group(request: HtmxHttpRequest, account: str, group: str) -> HttpResponse:
     filters = VmQueryForm(request.GET)
     with client_for(request.user) as client:
         found = selectors.group_vm_listing(
@@ -75,7 +75,7 @@ def group(request: HttpRequest, account: str, group: str) -> HttpResponse:
 
 
 @require_GET
-def all_vms(request: HttpRequest) -> HttpResponse:
+def all_vms(request: HtmxHttpRequest) -> HttpResponse:
     filters = VmQueryForm(request.GET)
     with client_for(request.user) as client:
         listing = selectors.all_vm_listing(
@@ -89,7 +89,12 @@ def all_vms(request: HttpRequest) -> HttpResponse:
 
 
 def _group_form(
-    request: HttpRequest, form: Form, template: str, fragment: str, title: str, **context: object
+    request: HtmxHttpRequest,
+    form: Form,
+    template: str,
+    fragment: str,
+    title: str,
+    **context: object,
 ) -> FormAction:
     """A group form: the page without JavaScript, its ``fragment`` for htmx (which replaces
     itself with the errors, or follows the success redirect to the fresh groups panel)."""
@@ -105,13 +110,13 @@ def _group_form(
     )
 
 
-def _back_to_account(request: HttpRequest, account: str, message: str) -> HttpResponse:
+def _back_to_account(request: HtmxHttpRequest, account: str, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("accounts:account", account=account)
 
 
 @FORM_METHODS
-def group_create(request: HttpRequest, account: str) -> HttpResponse:
+def group_create(request: HtmxHttpRequest, account: str) -> HttpResponse:
     form = GroupNameForm(request.POST if request.method == "POST" else None)
     action = _group_form(
         request,
@@ -131,7 +136,7 @@ def group_create(request: HttpRequest, account: str) -> HttpResponse:
 
 
 @FORM_METHODS
-def group_rename(request: HttpRequest, account: str, group: str) -> HttpResponse:
+def group_rename(request: HtmxHttpRequest, account: str, group: str) -> HttpResponse:
     if request.method == "POST":
         form = GroupNameForm(request.POST)
     else:
@@ -161,7 +166,7 @@ def group_rename(request: HttpRequest, account: str, group: str) -> HttpResponse
 
 
 @FORM_METHODS
-def group_delete(request: HttpRequest, account: str, group: str) -> HttpResponse:
+def group_delete(request: HtmxHttpRequest, account: str, group: str) -> HttpResponse:
     # GET is the confirmation page (no JavaScript); htmx posts straight from the account page
     # after its hx-confirm prompt.
     form = Form(request.POST if request.method == "POST" else None)

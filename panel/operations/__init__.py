@@ -1,5 +1,6 @@
-"""Slow, multi-step VM changes run on Celery workers, crash-safe and reversible (design.md §6).
+"""The workflow engine: slow, multi-step changes run on Celery workers, crash-safe and
+reversible (docs/architecture.md, Operations).
 
-The contract with the UI is docs/operations-contract.md: models in ``models.py``, services in
-``services.py``, live status via ``events.publish``.
+It knows nothing of VMs: each kind of operation is a ``workflows.Workflow`` registered by the
+app that owns it. The contract with the pages is docs/operations-contract.md.
 """

@@ -1,4 +1,4 @@
-"""Celery tasks: thin, ids only (design.md §3) — never tokens, secrets or objects.
+"""Celery tasks: thin, ids only (docs/architecture.md, Layers) — never tokens, secrets or objects.
 
 ``acks_late`` + ``reject_on_worker_lost``: a task whose worker dies goes back to the queue;
 the claim protocol (claims.py) makes a redelivered or duplicated copy harmless.

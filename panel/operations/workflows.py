@@ -64,7 +64,3 @@ def workflow_for(kind: str) -> Workflow:
 def kind_label(kind: str) -> str:
     workflow = _REGISTRY.get(kind)
     return workflow.label if workflow is not None else kind
-
-
-def kind_choices() -> list[tuple[str, str]]:
-    return [(kind, workflow.label) for kind, workflow in _REGISTRY.items()]

@@ -1,4 +1,4 @@
-"""Idle sessions end (design.md §7): no click for ``PANEL_SESSION_IDLE_SECONDS``, log in again.
+"""Idle sessions end: no click for ``PANEL_SESSION_IDLE_SECONDS``, and one logs in again.
 
 Django's own cookie age is absolute (``SESSION_COOKIE_AGE`` caps a session's whole life);
 "idle" needs the time of the last *person's* request. Background requests — the live-status

@@ -1,5 +1,5 @@
-"""Login throttling (design.md §7): too many failures for one username from one address lock
-that pair for a cool-off period.
+"""Login throttling: too many failures for one username from one address lock that pair for a
+cool-off period.
 
 Only the pair is locked: the same person from another address, and everyone else from this
 one, can still log in — an attacker cannot lock a colleague out from the outside, and a shared

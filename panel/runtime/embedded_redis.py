@@ -2,7 +2,7 @@
 
 Used by ``manage.py runstack`` and by the test suite when nothing answers at ``REDIS_URL``.
 It keeps nothing on disk (``--save ""``): Redis is only the broker and the pub/sub channel, and
-the database holds the truth (design.md §1).
+the database holds the truth (docs/architecture.md, The picture).
 """
 
 from __future__ import annotations

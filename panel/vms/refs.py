@@ -8,7 +8,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class VmRef:
     """``account``/``group``/``vm`` as they appear in the URL (names, as BC sends them;
-    bigv-api.md §10.6). The API resolves them, so the panel never keeps ids of its own."""
+    docs/bigv-api.md §4.2). The API resolves them, so the panel never keeps ids of its own."""
 
     account: str
     group: str

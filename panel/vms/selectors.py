@@ -1,4 +1,4 @@
-"""Reads for the VM page (design.md §3: selectors return panel.bigv types)."""
+"""Reads for the VM page (docs/architecture.md, Layers: selectors return panel.bigv types)."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
 
@@ -44,7 +44,7 @@ from panel.bigv import BadRequest, BigVClient, BigVError
 from panel.core.actor import Actor
 from panel.credentials.clients import client_for
 from panel.web.errors import errors_into, explain
-from panel.web.htmx import wants_fragment
+from panel.web.htmx import HtmxHttpRequest, wants_fragment
 
 ACTION_PAGE = "_components/action_page.html"
 ERRORS = "_components/form_errors.html"
@@ -53,7 +53,7 @@ INVALID = 400  # the input itself was wrong: nothing was sent to BigV
 
 @dataclass
 class FormAction:
-    request: HttpRequest
+    request: HtmxHttpRequest
     form: BaseForm
     title: str
     back_url: str  # the page the action lives on: success and "Cancel" go back there

@@ -140,10 +140,13 @@ def test_unusual_values_are_stored_in_a_form_that_still_verifies(db, actor):
 
 
 class _FakeApiError(Exception):
+    """Duck-typed like panel.bigv's ApiError: a status, a message, and whether it refused."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.is_refusal = 400 <= status < 500
 
 
 class TimedOut(Exception):

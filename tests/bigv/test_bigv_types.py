@@ -74,7 +74,6 @@ def test_virtual_machine_fixture(fixture_json: Load) -> None:
     assert nic.extra_ips == {"192.168.99.2": "192.168.99.1"}
     assert (nic.mac, nic.vlan_num, nic.label) == ("ff:ff:ff:ff:ff:fe", 999, None)
     # Convenience properties: computed, never a request.
-    assert vm.memory_gib == 2.0
     assert vm.total_disc_mib == 35840 + 666666 + 333333
     assert vm.ips == ("192.168.99.1", "fe80::9999", "192.168.99.2")
     assert hash(vm)

@@ -11,9 +11,8 @@ import pytest
 from django.test import Client
 from django.utils.module_loading import import_string
 
-from panel.core.log_json import JsonFormatter
 from panel.core.log_redaction import REDACTED, redact, remember_secret
-from panel.core.logging_config import logging_config
+from panel.core.logging_config import json_formatter, logging_config
 
 SESSION_TOKEN = "4f1c0a9e8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e"
 FERNET = "gAAAAABnZ3x4c29tZS1jaXBoZXJ0ZXh0LWJ5dGVzLXRoYXQtbG9vay1yZWFs"
@@ -99,7 +98,7 @@ def test_request_lines_name_method_path_status_duration_user_and_request_id(
     assert (record.method, record.path, record.status) == ("GET", "/password/", 200)
     assert record.user_id == alice.pk and record.duration_ms >= 0
     record.request_id = "req-id-0123456789"  # what RequestIdLogFilter adds on the handler
-    fields = json.loads(JsonFormatter().format(record))
+    fields = json.loads(json_formatter().format(record))
     assert fields["request_id"] == "req-id-0123456789"
     assert fields["user_id"] == alice.pk and fields["status"] == 200
     assert fields["method"] == "GET" and fields["path"] == "/password/"

@@ -1,5 +1,5 @@
 """Production settings, selected by PANEL_ENV=production: check --deploy is clean, and the
-protections design.md §7 requires are on."""
+protections docs/architecture.md, People, credentials and audit requires are on."""
 
 from __future__ import annotations
 

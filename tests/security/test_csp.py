@@ -59,7 +59,7 @@ def test_every_page_and_fragment_keeps_to_the_policy(sim, settings, redis_url) -
 
 def test_the_login_and_error_pages_keep_to_it_too(sim) -> None:
     login = Client().get("/login/")
-    assert "nonce-" in login["Content-Security-Policy"]  # htmx and panel.js use it
+    assert "nonce-" in login["Content-Security-Policy"]  # htmx's script tag uses it
     missing = client_for("viewer").get("/audit/999999/")
     assert missing.status_code == 404
     for response in (login, missing):

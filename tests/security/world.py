@@ -1,6 +1,6 @@
 """The people and objects the security tests use, taken from the simulator's demo world.
 
-Roles (design.md §7: the panel shows each person what *their own* BigV credential allows):
+Roles (the panel shows each person what *their own* BigV credential allows):
 
 * ``anonymous`` — not logged in;
 * ``outsider`` — logged in, connected as BigV ``otheruser`` (account_admin on ``other``): no

@@ -3,9 +3,9 @@
 The engine announces each change (``panel.operations.signals.operation_changed``, after
 commit); the receiver here publishes it. The message is only a nudge — ``{"id", "status",
 "step_index", "updated_at", "batch_id"}`` — and whoever listens (the streams in
-``panel.activity.live.streams``) re-reads the row, because the
-database is the truth (design.md §1). It goes to three channels so that each page subscribes
-to exactly what it shows: one operation, the whole team ("running now"), or one batch.
+``panel.activity.live.streams``) re-reads the row, because the database is the truth. It goes
+to three channels so that each page subscribes to exactly what it shows: one operation, the
+whole team ("running now"), or one batch.
 
 ``publish`` never raises: a Redis outage must not fail or slow down a step (the pages fall
 back to polling the database), so it logs and returns, with short socket timeouts.

@@ -17,7 +17,6 @@ from panel.audit.models import AuditEntry
 from panel.audit.selectors import entries_for_operation
 from panel.operations import selectors
 from panel.operations.models import Operation
-from panel.operations.status import OperationStatus
 from panel.vm_changes.describe import vm_state_text
 
 register = template.Library()
@@ -64,11 +63,6 @@ def duration(value: dt.timedelta | float | int | None) -> str:
 @register.filter
 def op_badge(status: str) -> str:
     return _BADGES.get(str(status), "badge-off")
-
-
-@register.filter
-def is_active_status(status: str) -> bool:
-    return str(status) in OperationStatus.ACTIVE
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from panel.vm_changes.forms.change import (
 from panel.vms.forms import dns_label_errors
 
 MAX_DISCS = 8
-MIN_DISC_GIB, MAX_DISC_GIB = 1, 2048  # 2 TiB per disc (bigv-api.md §6.5)
+MIN_DISC_GIB, MAX_DISC_GIB = 1, 2048  # 2 TiB per disc (docs/bigv-api.md §12)
 
 
 class DiscForm(forms.Form):

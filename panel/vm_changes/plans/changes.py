@@ -92,7 +92,7 @@ def plan_move(
     grace_seconds: float = 60,
     hard_off: bool = True,
 ) -> Plan:
-    """Moving between groups needs the VM powered off (bigv-api.md §7)."""
+    """Moving between groups needs the VM powered off (docs/bigv-api.md §8.6)."""
     grace_seconds = check_grace(grace_seconds)
     ref, original = read_vm(client, ref)
     account = target_account or ref.account

@@ -13,7 +13,7 @@ from .base import Done, StepFailed, StepResult, VmStepContext
 def apply_spec(ctx: VmStepContext) -> StepResult:
     """PUT only the fields that differ; a resumed step whose PUT already landed does nothing.
 
-    On a running VM the brain refuses decreases and profile changes (docs/bigv-contract.md
+    On a running VM the brain refuses decreases and profile changes (docs/bigv-api.md §8.5
     running-VM rule) — the plan powers it off first; a refusal fails the step.
     """
     wanted: dict[str, Any] = dict(ctx.args.get("spec", {}))

@@ -1,6 +1,6 @@
 """Power steps: graceful/hard power off, power on, wait for a boot, restore a power state.
 
-A graceful power off is the CLI's own sequence (bigv-api.md §6.4): auto-reboot off first
+A graceful power off is the CLI's own sequence (docs/bigv-api.md §8.2): auto-reboot off first
 (else the brain powers the VM straight back on), ACPI powerdown, then poll until it is off.
 The grace deadline is stored in the step log; after it, the plan said either "then hard
 off" (PUT power_on false) or "fail" — never a sleep in the worker.

@@ -4,7 +4,7 @@ batch (``services.batch_start`` plans every VM from its live state and queues th
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -12,12 +12,13 @@ from panel.core.actor import Actor
 from panel.credentials.clients import client_for
 from panel.vm_changes import services
 from panel.vm_changes.forms import BatchForm, parse_vm_keys
+from panel.web.htmx import HtmxHttpRequest
 
 PAGE = "vm_changes/batch_new.html"
 
 
 @require_http_methods(["GET", "POST"])
-def batch_new(request: HttpRequest) -> HttpResponse:
+def batch_new(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the bulk bar's selection (``?vm=account/group/vm&…&kind=…``). POST
     ``action=review``: the summary to confirm; ``action=start``: the batch."""
     if request.method == "GET":

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +22,7 @@ from panel.inventory.validation import validate_group_name
 from panel.vm_changes import forms, selectors, services
 from panel.vm_changes.plans import Plan
 from panel.vms.refs import VmRef
+from panel.web.htmx import HtmxHttpRequest
 
 from .flow import Flow
 
@@ -37,7 +38,7 @@ def _vm_url(ref: VmRef) -> str:
 
 
 @require_http_methods(ACTIONS)
-def spec_change(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def spec_change(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = _ref(account, group, vm)
     profiles = definitions().hardware_profiles
     initial: dict[str, Any] = {}
@@ -66,7 +67,7 @@ def spec_change(request: HttpRequest, account: str, group: str, vm: str) -> Http
 
 
 @require_http_methods(ACTIONS)
-def move(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def move(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = _ref(account, group, vm)
     if request.method == "GET":
         with client_for(request.user) as client:
@@ -94,7 +95,7 @@ def move(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespons
 
 
 @require_http_methods(ACTIONS)
-def reimage(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def reimage(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = _ref(account, group, vm)
     distributions = definitions().distributions
 
@@ -117,7 +118,7 @@ def reimage(request: HttpRequest, account: str, group: str, vm: str) -> HttpResp
 
 @require_http_methods(ACTIONS)
 def graceful(
-    request: HttpRequest, account: str, group: str, vm: str, *, restart: bool
+    request: HtmxHttpRequest, account: str, group: str, vm: str, *, restart: bool
 ) -> HttpResponse:
     ref = _ref(account, group, vm)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.forms import BaseForm, BaseFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -14,13 +14,14 @@ from panel.credentials.clients import client_for, definitions
 from panel.vm_changes import selectors, services
 from panel.vm_changes.forms import CreateVmForm, disc_formset
 from panel.vm_changes.plans import Plan
+from panel.web.htmx import HtmxHttpRequest
 
 from .changes import _valid_names
 from .flow import Flow
 
 
 @require_http_methods(["GET", "POST"])
-def create_vm(request: HttpRequest, account: str) -> HttpResponse:
+def create_vm(request: HtmxHttpRequest, account: str) -> HttpResponse:
     defs = definitions()
     if request.method == "GET":
         with client_for(request.user) as client:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.forms import BaseForm, BaseFormSet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
@@ -37,7 +37,7 @@ from panel.credentials.clients import client_for
 from panel.vm_changes import services
 from panel.vm_changes.plans import InvalidPlan, NothingToDo, Plan
 from panel.web.errors import explain
-from panel.web.htmx import wants_fragment
+from panel.web.htmx import HtmxHttpRequest, wants_fragment
 
 SECRET_FIELDS = ("root_password", "ssh_public_key", "firstboot_script")
 PAGE = "vm_changes/change.html"
@@ -82,7 +82,7 @@ def open_secrets(*, user_id: int, sealed: str) -> dict[str, str]:
 
 @dataclass
 class Flow:
-    request: HttpRequest
+    request: HtmxHttpRequest
     title: str
     make_form: FormFactory  # make_form(data=None, initial=None)
     plan: Callable[[BigVClient, BaseForm, BaseFormSet | None], Plan]

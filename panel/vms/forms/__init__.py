@@ -1,7 +1,7 @@
 """Forms for the direct VM actions. Everything here is checked before any API call.
 
 Choices that come from BigV (keymaps, sendkeys, storage grades) are passed in as the cached
-``Definitions``; the forms never fetch anything themselves (design.md §3).
+``Definitions``; the forms never fetch anything themselves (docs/architecture.md, Layers).
 
 ``shown_*`` hidden fields carry the values the page displayed when the user clicked. They are
 recorded as the audit entry's *before* (what the actor saw), so an action costs exactly one

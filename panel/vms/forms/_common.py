@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 MIB_PER_GIB = 1024
-MAX_DISC_GIB = 2048  # 2 TiB per disc (bigv-api.md §6.5 limits)
+MAX_DISC_GIB = 2048  # 2 TiB per disc (docs/bigv-api.md §12)
 MAX_SENDKEYS = 4
 
 DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")

@@ -48,7 +48,7 @@ class SendkeyForm(ShownStateForm):
         return cleaned
 
     def combination(self) -> str:
-        """The dash-separated ``data`` of the sendkey signal (bigv-api.md §6.4)."""
+        """The dash-separated ``data`` of the sendkey signal (docs/bigv-api.md §8.2, §8.3)."""
         keys = (self.cleaned_data.get(f"key{i}") for i in range(1, MAX_SENDKEYS + 1))
         return "-".join(key for key in keys if key)
 

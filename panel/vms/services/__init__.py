@@ -1,7 +1,7 @@
 """VM services: each validates, makes ONE BigV call, audits and returns a typed value.
 
-Keyword-only, ``actor`` first, the client passed in (design.md §3). On a BigV error the
-failure is audited and the error re-raised for the view to show.
+Keyword-only, ``actor`` first, the client passed in (docs/architecture.md, Layers). On a BigV
+error the failure is audited and the error re-raised for the view to show.
 """
 
 from ._common import SignalSent, VmGone

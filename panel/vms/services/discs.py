@@ -1,4 +1,4 @@
-"""Discs: add, grow, delete (bigv-api.md §6.5). Audited against their VM, so a disc change
+"""Discs: add, grow, delete (docs/bigv-api.md §7.5, §9). Audited against their VM, so a disc change
 appears in the VM's history; the disc itself is named in ``params``."""
 
 from __future__ import annotations

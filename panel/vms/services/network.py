@@ -1,4 +1,4 @@
-"""Reverse DNS of one of the VM's addresses (``PUT /ips/{ip}``, bigv-api.md §6.7)."""
+"""Reverse DNS of one of the VM's addresses (``PUT /ips/{ip}``, docs/bigv-api.md §7.6)."""
 
 from __future__ import annotations
 

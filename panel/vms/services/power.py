@@ -1,4 +1,4 @@
-"""Power: start, hard stop, reboot, and the ACPI/keyboard signals (bigv-api.md §6.4).
+"""Power: start, hard stop, reboot, and the ACPI/keyboard signals (docs/bigv-api.md §8.2, §8.3).
 
 start/stop/reboot are PUTs of BC's exact bodies and answer with the VM; signals answer with
 an echo only and are refused by the brain unless the VM is powered on.

@@ -1,4 +1,4 @@
-"""Settings that are always accepted, even on a running VM (docs/bigv-contract.md):
+"""Settings that are always accepted, even on a running VM (docs/bigv-api.md §8.5):
 name, CD-ROM, keymap, hardware-profile lock and autoreboot. Each is one partial PUT."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def vm_set_cdrom(
     before: Mapping[str, Any] | None = None,
 ) -> VirtualMachine:
     """Insert an ISO by URL, or eject with ``url=None`` (sent as JSON null: BC's ``{}``
-    cannot clear it, bigv-api.md §6.4)."""
+    cannot clear it, docs/bigv-api.md §13)."""
     if url is not None and not url.startswith(("http://", "https://")):
         raise ValueError("vm_set_cdrom: only http and https URLs")
     return _update(

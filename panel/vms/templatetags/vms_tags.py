@@ -15,7 +15,7 @@ _HTTP_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 @register.filter
 def is_http_url(value: object) -> bool:
     """True only for http(s) URLs with a host: anything else from the API (``javascript:``,
-    ``data:``, relative paths) is shown as text, never as a link (design.md §7)."""
+    ``data:``, relative paths) is shown as text, never as a link."""
     # The raw value must itself start with the scheme (no whitespace or control characters
     # anywhere): browsers forgive things urlsplit does not see, so be stricter than both.
     if not isinstance(value, str) or not _HTTP_URL.match(value):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +15,7 @@ from panel.bigv import BigVError, Definitions, VirtualMachine
 from panel.vms import forms
 from panel.vms.refs import VmRef
 from panel.web.actions import FormAction
-from panel.web.htmx import with_fragments
+from panel.web.htmx import HtmxHttpRequest, with_fragments
 
 from ._support import ACTION_PAGE, carried_on_confirm, definitions, detail_url
 
@@ -96,7 +96,7 @@ def history(vm_id: int | None) -> list[Any]:
     return list(entries_for_target("vm", str(vm_id), limit=HISTORY_LIMIT))
 
 
-def history_oob(request: HttpRequest, ref: VmRef) -> str:
+def history_oob(request: HtmxHttpRequest, ref: VmRef) -> str:
     """The history again, as an out-of-band swap, so the entry just written appears."""
     context = {"entries": history(ref.vm_id), "oob": True}
     return render_to_string(HISTORY, context, request=request)
@@ -115,7 +115,7 @@ def page_context(ref: VmRef, vm: VirtualMachine, defs: Definitions) -> dict[str,
 
 
 def render_panel(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     ref: VmRef,
     vm: VirtualMachine,
     *,
@@ -140,7 +140,7 @@ def render_panel(
 
 
 def render_message(
-    request: HttpRequest, ref: VmRef, message: str, *, refresh: bool = False
+    request: HtmxHttpRequest, ref: VmRef, message: str, *, refresh: bool = False
 ) -> HttpResponse:
     """Only the panel's message slot: for a signal, whose answer carries no VM state."""
     context = {"ref": ref, "urls": action_urls(ref), "message": message, "refresh": refresh}
@@ -153,7 +153,7 @@ def render_message(
 
 
 def form_action(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     ref: VmRef,
     form: Any,
     name: str,
@@ -178,7 +178,7 @@ def form_action(
 
 
 def buttons_action(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     ref: VmRef,
     form: Any,
     title: str,

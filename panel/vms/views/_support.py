@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.urls import reverse
 
 from panel.bigv import Definitions
 from panel.credentials import clients
 from panel.vms.refs import VmRef
+from panel.web.htmx import HtmxHttpRequest
 
 ACTION_PAGE = "vms/action.html"
 
 
-def ref_from(request: HttpRequest, account: str, group: str, vm: str) -> VmRef:
+def ref_from(request: HtmxHttpRequest, account: str, group: str, vm: str) -> VmRef:
     """The VM named by the URL, with the id the page showed (``vm_id``) when posted."""
     raw = request.POST.get("vm_id") or request.GET.get("vm_id") or ""
     vm_id = int(raw) if raw.isdigit() and len(raw) < 19 else None

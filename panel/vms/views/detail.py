@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,7 +14,7 @@ from panel.credentials.clients import client_for
 from panel.vms import forms, selectors, services
 from panel.vms.refs import VmRef
 from panel.web.errors import errors_into
-from panel.web.htmx import wants_fragment, with_fragments
+from panel.web.htmx import HtmxHttpRequest, wants_fragment, with_fragments
 
 from ._context import PANEL, action_urls, form_action, history_oob, page_context
 from ._support import ACTION_PAGE, definitions, detail_url, ref_from
@@ -23,7 +23,7 @@ RDNS = "vms/_network.html#rdns"
 
 
 @require_GET
-def detail(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def detail(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = VmRef(account=account, group=group, vm=vm)
     include_deleted = request.GET.get("deleted") == "1"
     defs = definitions()  # cached for everyone; not one of the page's API calls
@@ -33,7 +33,7 @@ def detail(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespo
 
 
 @require_GET
-def panel(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def panel(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     """#vm-panel read again (after a signal or reboot, or "Refresh status")."""
     ref = VmRef(account=account, group=group, vm=vm)
     if not wants_fragment(request):
@@ -46,7 +46,9 @@ def panel(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def ip_rdns(request: HttpRequest, account: str, group: str, vm: str, address: str) -> HttpResponse:
+def ip_rdns(
+    request: HtmxHttpRequest, account: str, group: str, vm: str, address: str
+) -> HttpResponse:
     """GET: the address's rDNS with its form (loaded lazily, one call per address).
     POST: set it (one call)."""
     address = _address(address)
@@ -91,7 +93,7 @@ def ip_rdns(request: HttpRequest, account: str, group: str, vm: str, address: st
     return action.run(perform, succeeded)
 
 
-def _rdns_get(request: HttpRequest, ref: VmRef, address: str, slot: str) -> HttpResponse:
+def _rdns_get(request: HtmxHttpRequest, ref: VmRef, address: str, slot: str) -> HttpResponse:
     errors_into(request, slot)  # the lazy cell shows a problem in place; the page is fine
     with client_for(request.user) as client:
         ip = selectors.ip_rdns(client=client, address=address)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -14,7 +14,7 @@ from panel.core.actor import Actor
 from panel.vms import forms, services
 from panel.vms.refs import VmRef
 from panel.vms.services import DiscDeleted
-from panel.web.htmx import wants_fragment, with_fragments
+from panel.web.htmx import HtmxHttpRequest, wants_fragment, with_fragments
 
 from ._context import buttons_action, form_action, history_oob, safe_definitions
 from ._support import definitions, ref_from
@@ -25,7 +25,7 @@ ACTION_METHODS = require_http_methods(["GET", "POST"])
 
 
 @ACTION_METHODS
-def disc_create(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def disc_create(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     labels = [label for label in request.POST.getlist("shown_labels") if label][:64]
     form = forms.DiscCreateForm(request.POST or None, definitions=definitions())
@@ -70,7 +70,9 @@ def disc_create(request: HttpRequest, account: str, group: str, vm: str) -> Http
 
 
 @ACTION_METHODS
-def disc_resize(request: HttpRequest, account: str, group: str, vm: str, disc: int) -> HttpResponse:
+def disc_resize(
+    request: HtmxHttpRequest, account: str, group: str, vm: str, disc: int
+) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.DiscResizeForm(request.POST or None, disc_id=disc)
     shown = SimpleNamespace(
@@ -112,7 +114,9 @@ def disc_resize(request: HttpRequest, account: str, group: str, vm: str, disc: i
 
 
 @ACTION_METHODS
-def disc_delete(request: HttpRequest, account: str, group: str, vm: str, disc: int) -> HttpResponse:
+def disc_delete(
+    request: HtmxHttpRequest, account: str, group: str, vm: str, disc: int
+) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     data = request.POST if request.method == "POST" else request.GET
     form = forms.DiscDeleteForm(data)
@@ -137,12 +141,14 @@ def disc_delete(request: HttpRequest, account: str, group: str, vm: str, disc: i
     return action.run(perform, succeeded)
 
 
-def _row_with_message(request: HttpRequest, ref: VmRef, disc: Disc, message: str) -> HttpResponse:
+def _row_with_message(
+    request: HtmxHttpRequest, ref: VmRef, disc: Disc, message: str
+) -> HttpResponse:
     context: dict[str, Any] = {"ref": ref, "disc": disc, "message": message}
     return _with_history(request, ref, render(request, f"{DISCS}#disc_changed", context))
 
 
-def _with_history(request: HttpRequest, ref: VmRef, response: HttpResponse) -> HttpResponse:
+def _with_history(request: HtmxHttpRequest, ref: VmRef, response: HttpResponse) -> HttpResponse:
     with_fragments(response, [history_oob(request, ref)])
     return response
 

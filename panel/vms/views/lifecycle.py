@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +14,7 @@ from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
 from panel.vms import forms, services
 from panel.vms.services import VmGone
-from panel.web.htmx import wants_fragment, with_fragments
+from panel.web.htmx import HtmxHttpRequest, wants_fragment, with_fragments
 
 from ._context import action_urls, buttons_action, form_action, history_oob
 from ._support import detail_url, ref_from
@@ -24,7 +24,7 @@ ACTION_METHODS = require_http_methods(["GET", "POST"])
 
 
 @ACTION_METHODS
-def delete(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def delete(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     question = f"Delete {ref.vm}? It is powered off and hidden; it can be undeleted for a while."
     form = forms.ConfirmForm(request.POST or None)
@@ -51,7 +51,7 @@ def delete(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespo
 
 
 @ACTION_METHODS
-def undelete(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def undelete(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.ConfirmForm(request.POST or None)
     action = buttons_action(request, ref, form, "Undelete VM", "danger-errors")
@@ -71,7 +71,7 @@ def undelete(request: HttpRequest, account: str, group: str, vm: str) -> HttpRes
 
 
 @ACTION_METHODS
-def purge(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def purge(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.PurgeForm(request.POST or None, vm_name=ref.vm)
     action = form_action(request, ref, form, "purge_form", "purge-form", f"Purge {ref.vm}")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
 from panel.vms import forms, services
 from panel.vms.services import SignalSent
-from panel.web.htmx import wants_fragment
+from panel.web.htmx import HtmxHttpRequest, wants_fragment
 
 from ._context import buttons_action, form_action, render_message, render_panel
 from ._support import definitions, ref_from
@@ -56,7 +56,7 @@ POWER_ACTIONS: dict[str, PowerAction] = {
 
 
 @require_http_methods(["GET", "POST"])
-def power(request: HttpRequest, account: str, group: str, vm: str, action: str) -> HttpResponse:
+def power(request: HtmxHttpRequest, account: str, group: str, vm: str, action: str) -> HttpResponse:
     spec = POWER_ACTIONS[action]
     ref = ref_from(request, account, group, vm)
     form = forms.PowerForm(request.POST or None)
@@ -80,7 +80,7 @@ def power(request: HttpRequest, account: str, group: str, vm: str, action: str) 
 
 
 @require_http_methods(["GET", "POST"])
-def sendkey(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def sendkey(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.SendkeyForm(request.POST or None, definitions=definitions())
     action = form_action(request, ref, form, "sendkey_form", "sendkey-form", "Send keys")

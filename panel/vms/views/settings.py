@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
@@ -13,7 +13,7 @@ from panel.core.actor import Actor
 from panel.vms import forms, services
 from panel.vms.refs import VmRef
 from panel.web.actions import FormAction
-from panel.web.htmx import wants_fragment
+from panel.web.htmx import HtmxHttpRequest, wants_fragment
 
 from ._context import buttons_action, form_action, render_panel
 from ._support import definitions, detail_url, ref_from
@@ -23,7 +23,7 @@ ACTION_METHODS = require_http_methods(["GET", "POST"])
 
 
 @ACTION_METHODS
-def rename(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def rename(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.RenameForm(request.POST or None, current=ref.vm)
     action = form_action(request, ref, form, "rename_form", "rename-form", "Rename")
@@ -44,7 +44,7 @@ def rename(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespo
 
 
 @ACTION_METHODS
-def cdrom(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def cdrom(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.CdromForm(request.POST or None)
     action = form_action(request, ref, form, "cdrom_form", "cdrom-form", "CD-ROM")
@@ -66,7 +66,7 @@ def cdrom(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespon
 
 
 @ACTION_METHODS
-def keymap(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def keymap(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.KeymapForm(request.POST or None, definitions=definitions())
     action = form_action(request, ref, form, "keymap_form", "keymap-form", "Keymap")
@@ -86,7 +86,9 @@ def keymap(request: HttpRequest, account: str, group: str, vm: str) -> HttpRespo
 
 
 @ACTION_METHODS
-def hardware_profile_lock(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def hardware_profile_lock(
+    request: HtmxHttpRequest, account: str, group: str, vm: str
+) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.FlagForm(request.POST or None, attribute="hardware_profile_locked")
     action = _toggle_action(request, ref, form, "Hardware profile lock")
@@ -110,7 +112,7 @@ def hardware_profile_lock(request: HttpRequest, account: str, group: str, vm: st
 
 
 @ACTION_METHODS
-def autoreboot(request: HttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+def autoreboot(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.FlagForm(request.POST or None, attribute="autoreboot_on")
     action = _toggle_action(request, ref, form, "Auto-reboot")
@@ -134,13 +136,13 @@ def autoreboot(request: HttpRequest, account: str, group: str, vm: str) -> HttpR
 
 
 def _toggle_action(
-    request: HttpRequest, ref: VmRef, form: forms.FlagForm, title: str
+    request: HtmxHttpRequest, ref: VmRef, form: forms.FlagForm, title: str
 ) -> FormAction:
     return buttons_action(request, ref, form, title, "settings-errors")
 
 
 def _panel_or_redirect(
-    action: FormAction, request: HttpRequest, ref: VmRef, vm: VirtualMachine, message: str
+    action: FormAction, request: HtmxHttpRequest, ref: VmRef, vm: VirtualMachine, message: str
 ) -> HttpResponse:
     if not wants_fragment(request):
         return action.done(message)

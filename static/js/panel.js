@@ -1,2 +1,0 @@
-// Small progressive enhancements; every page works without them.
-"use strict";
