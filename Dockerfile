@@ -39,5 +39,7 @@ USER panel
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
     CMD ["python", "-m", "panel.runtime.probe"]
+# --no-proxy-headers: the panel alone decides which X-Forwarded-For/-Proto to believe
+# (PANEL_TRUSTED_PROXIES, panel.core.client_address); uvicorn must not rewrite the peer first.
 CMD ["uvicorn", "panel.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--proxy-headers", "--lifespan", "off"]
+     "--no-proxy-headers", "--lifespan", "off"]

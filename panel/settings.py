@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from panel.core.client_address import parse_trusted_proxies
 from panel.core.logging_config import logging_config
 from panel.core.secrets import dev_secret, env_list, secret_list
 from panel.core.settings_env import env_bool, env_int
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "panel.audit",
     "panel.people",
     "panel.credentials",
+    "panel.access",
     "panel.inventory",
     "panel.vms",
     "panel.operations",
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the scheme: X-Forwarded-Proto only from PANEL_TRUSTED_PROXIES.
+    "panel.core.client_address.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # request.htmx for every later middleware and view (panel.web.htmx.wants_fragment).
@@ -179,6 +183,9 @@ BIGV_ALLOWED_HOSTS = env_list("BIGV_ALLOWED_HOSTS", default=["uk0.bigv.io", "aut
 # The VM tables' per-user read cache (panel.core.read_cache): how long a listing is reused
 # while nobody writes through the panel (0 turns it off), and how many VMs one process holds.
 READ_CACHE_SECONDS = float(os.environ.get("PANEL_READ_CACHE_SECONDS", "10"))
+# A person's BigV access (privileges and what they can see, panel.access) is read when they
+# connect, on demand, and again when older than this.
+PANEL_SCOPE_SECONDS = float(os.environ.get("PANEL_SCOPE_SECONDS", "900"))
 READ_CACHE_MAX_VMS = int(os.environ.get("PANEL_READ_CACHE_MAX_VMS", "20000"))
 
 # --- Redis and Celery ----------------------------------------------------------------------
@@ -221,8 +228,14 @@ OPERATIONS_RETRY_SECONDS = float(os.environ.get("PANEL_OPERATIONS_RETRY_SECONDS"
 OPERATIONS_COMPENSATION_GRACE_SECONDS = float(
     os.environ.get("PANEL_OPERATIONS_COMPENSATION_GRACE_SECONDS", "60")
 )
-# Celery beat (started by `make run`): resume operations whose lease expired.
-# In-memory schedule with a heartbeat file (see panel/core/beat.py).
+# Audit intents (panel.audit.intents): a write's audit entry is started before the BigV call
+# and completed after it. One left without a result (its process died in between) shows as
+# "outcome unknown" and is sealed into the chain as such once older than the grace period:
+# well past the longest a call may take (BIGV_DEADLINE bounds one, retries included).
+PANEL_AUDIT_INTENT_GRACE_SECONDS = max(300.0, 4 * BIGV_DEADLINE)
+PANEL_AUDIT_SEAL_SECONDS = 60.0
+# Celery beat (started by `make run`): resume operations whose lease expired; seal audit
+# intents left by a crash. In-memory schedule with a heartbeat file (see panel/core/beat.py).
 CELERY_BEAT_SCHEDULER = "panel.runtime.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "reconcile-operations": {
@@ -230,7 +243,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": OPERATIONS_RECONCILE_SECONDS,
         # A tick that waited longer than one interval is superseded by the next one.
         "options": {"expires": OPERATIONS_RECONCILE_SECONDS},
-    }
+    },
+    "seal-audit-intents": {
+        "task": "panel.audit.seal_intents",
+        "schedule": PANEL_AUDIT_SEAL_SECONDS,
+        "options": {"expires": PANEL_AUDIT_SEAL_SECONDS},
+    },
 }
 
 # --- Content Security Policy (Django 6 built-in) ---------------------------------------------
@@ -249,8 +267,13 @@ SECURE_CSP = {
 }
 
 # --- Cookies, sessions, HTTPS (docs/architecture.md, People, credentials and audit) ------
-# TLS ends at the reverse proxy; uvicorn's --proxy-headers (with --forwarded-allow-ips) turns
-# its X-Forwarded-Proto/-For into the request's scheme and client address.
+# TLS ends at the reverse proxy. uvicorn runs with --no-proxy-headers, so REMOTE_ADDR is the
+# connection's peer; the proxy's X-Forwarded-For and X-Forwarded-Proto are believed only when
+# that peer is one of these addresses or networks (none by default: `make run` believes no
+# header). One function says who the client is: panel.core.client_address.
+PANEL_TRUSTED_PROXIES = parse_trusted_proxies(env_list("PANEL_TRUSTED_PROXIES", default=[]))
+# Read only from a trusted proxy: TrustedProxyMiddleware drops the header from anyone else.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes come over plain http from inside
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
@@ -289,9 +312,14 @@ PANEL_SESSION_BACKGROUND_VIEWS = frozenset(
 )
 
 # Login throttling (panel.people.throttle): this many failures for one username from one
-# address lock that pair for the cool-off period.
+# address lock that pair for the cool-off period; this many from any addresses together lock
+# the username everywhere. The same limits guard the password-change form and connecting
+# BigV credentials (counted per panel user). `manage.py login_unlock USERNAME` lifts them.
 PANEL_LOGIN_FAILURE_LIMIT = env_int("PANEL_LOGIN_FAILURE_LIMIT", 5)
+PANEL_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("PANEL_LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 PANEL_LOGIN_COOLOFF_SECONDS = env_int("PANEL_LOGIN_COOLOFF_SECONDS", 15 * 60)
+if min(PANEL_LOGIN_FAILURE_LIMIT, PANEL_LOGIN_ACCOUNT_FAILURE_LIMIT) < 1:
+    raise ImproperlyConfigured("PANEL_LOGIN_*FAILURE_LIMIT must be at least 1")
 
 # JSON lines in production (or PANEL_LOG_FORMAT=json), readable text otherwise; tokens are
 # cut out of both (panel.core.log_redaction). PANEL_LOG_LEVELS sets single loggers, e.g.

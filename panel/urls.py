@@ -1,8 +1,17 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from panel.core.names import BigVNameConverter
 from panel.people.views import admin_login_view
 from panel.runtime.health import healthz
+
+# Account, group and VM segments follow BigV's name grammar: "..", "." and stranger never
+# reach a BigV path (a 404 before any API call).
+register_converter(BigVNameConverter, "bigvname")
+
+# The panel's refusals say why (panel.access.policy.Denied), in the page's own style.
+handler403 = "panel.web.errors.permission_denied"
+handler404 = "panel.web.errors.page_not_found"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -21,6 +21,7 @@ class Action(StrEnum):
     CREDENTIALS_CONNECT = "credentials.connect"
     CREDENTIALS_DISCONNECT = "credentials.disconnect"
     CREDENTIALS_REJECTED = "credentials.rejected"
+    CREDENTIALS_SECOND_FACTOR = "credentials.second_factor"
     GROUP_CREATE = "group.create"
     GROUP_RENAME = "group.rename"
     GROUP_DELETE = "group.delete"
@@ -68,6 +69,7 @@ _ACTION_LABELS: dict[Action, str] = {
     Action.CREDENTIALS_CONNECT: "BigV credentials connected",
     Action.CREDENTIALS_DISCONNECT: "BigV credentials disconnected",
     Action.CREDENTIALS_REJECTED: "BigV credentials rejected",
+    Action.CREDENTIALS_SECOND_FACTOR: "BigV asked for a second factor",
     Action.GROUP_CREATE: "Group created",
     Action.GROUP_RENAME: "Group renamed",
     Action.GROUP_DELETE: "Group deleted",
@@ -109,10 +111,18 @@ class Outcome(StrEnum):
     DENIED = "denied"  # the panel itself said no (authz, lockout)
     COMPENSATED = "compensated"  # an operation undid its own earlier step
     CANCELLED = "cancelled"
+    # A write was sent (or about to be) and no result was recorded: the process stopped in
+    # between, or something other than BigV failed after the call. It may have reached BigV.
+    UNKNOWN = "unknown"
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return _OUTCOME_LABELS.get(self, self.value.capitalize())
+
+
+_OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.UNKNOWN: "Outcome unknown",
+}
 
 
 def action_label(value: str) -> str:

@@ -166,6 +166,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def lock(using: str = "default") -> None:
+    """Take the append lock for the rest of the caller's transaction (sealing intents needs
+    it before it looks at them; see intents.py)."""
+    _lock(using)
+
+
 def _lock(using: str) -> None:
     connection = connections[using]
     if connection.vendor == "postgresql":

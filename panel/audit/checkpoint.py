@@ -7,6 +7,12 @@ checks that the checkpointed entry still exists with the same hash.
 
 Lines may land slightly out of order when workers commit concurrently, so readers take the
 highest seq among the last lines rather than the very last line.
+
+The file is local to the machine: every process that appends (web, workers, the sealing task)
+writes the checkpoint of the machine it runs on. With processes on several machines there is
+one file per machine, and ``audit_verify --checkpoint PATH`` (once per file) checks them
+together: each must match the chain, and the newest must reach its head. One shared file on a
+network filesystem is not the answer — O_APPEND is not atomic over NFS.
 """
 
 from __future__ import annotations

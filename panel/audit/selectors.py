@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from panel.audit.actions import Outcome
 from panel.audit.filters import AuditFilters
-from panel.audit.models import AuditEntry
+from panel.audit.models import AuditEntry, AuditIntent
 
 PAGE_SIZE = 50
+PENDING_LIMIT = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +26,15 @@ class AuditPage:
     entries: list[AuditEntry]
     newer_cursor: int | None  # pass as ?after= to see newer entries
     older_cursor: int | None  # pass as ?before= to see older entries
+    # Actions whose result is not recorded yet (in flight, or their process stopped), newest
+    # first: not in the chain, so outside the keyset; shown above the newest page only.
+    pending: list[AuditIntent] = field(default_factory=list)
 
 
-def search_entries(filters: AuditFilters) -> QuerySet[AuditEntry]:
-    """The filtered set, newest first (what the page shows and the export streams)."""
-    entries = AuditEntry.objects.all()
+def search_entries(filters: AuditFilters, within: Q | None = None) -> QuerySet[AuditEntry]:
+    """The filtered set, newest first (what the page shows and the export streams);
+    ``within``: only what a person may see (``panel.access.visibility``), None for all."""
+    entries = AuditEntry.objects.all() if within is None else AuditEntry.objects.filter(within)
     if filters.actor:
         entries = entries.filter(actor_username__iexact=filters.actor)
     if filters.action:
@@ -65,14 +71,55 @@ def search_entries(filters: AuditFilters) -> QuerySet[AuditEntry]:
     return entries.order_by("-seq")
 
 
+def search_intents(filters: AuditFilters, within: Q | None = None) -> QuerySet[AuditIntent]:
+    """Intents (actions with no recorded result yet) matching the same filters, newest first.
+
+    Their outcome counts as ``unknown``: filtering on any other outcome finds none.
+    """
+    intents = AuditIntent.objects.all() if within is None else AuditIntent.objects.filter(within)
+    if filters.outcome and filters.outcome != Outcome.UNKNOWN:
+        return intents.none()
+    if filters.actor:
+        intents = intents.filter(actor_username__iexact=filters.actor)
+    if filters.action:
+        intents = intents.filter(action=filters.action)
+    if filters.target:
+        intents = intents.filter(
+            Q(target_label__icontains=filters.target) | Q(target_id=filters.target)
+        )
+    if filters.target_type:
+        intents = intents.filter(target_type=filters.target_type)
+    if filters.target_id:
+        intents = intents.filter(target_id=filters.target_id)
+    if filters.date_from:
+        intents = intents.filter(created_at__gte=_utc_midnight(filters.date_from))
+    if filters.date_to:
+        intents = intents.filter(
+            created_at__lt=_utc_midnight(filters.date_to + dt.timedelta(days=1))
+        )
+    if filters.operation_id:
+        intents = intents.filter(operation_id=filters.operation_id)
+    if filters.request_id:
+        intents = intents.filter(request_id=filters.request_id)
+    if filters.q:
+        intents = intents.filter(
+            Q(target_label__icontains=filters.q)
+            | Q(actor_username__icontains=filters.q)
+            | Q(request_id__icontains=filters.q)
+            | Q(params__icontains=filters.q)
+        )
+    return intents.order_by("-created_at", "-pk")
+
+
 def audit_page(
     filters: AuditFilters,
     *,
     before: int | None = None,
     after: int | None = None,
     size: int = PAGE_SIZE,
+    within: Q | None = None,
 ) -> AuditPage:
-    entries = search_entries(filters)
+    entries = search_entries(filters, within)
     if after is not None:
         # Newer than a seq: the oldest ``size`` of them, shown newest first.
         rows = list(entries.filter(seq__gt=after).order_by("seq")[: size + 1])
@@ -85,10 +132,12 @@ def audit_page(
         has_older = len(rows) > size
         rows = rows[:size]
         has_newer = before is not None and entries.filter(seq__gte=before).exists()
+    newest = not has_newer
     return AuditPage(
         entries=rows,
         newer_cursor=rows[0].seq if rows and has_newer else None,
         older_cursor=rows[-1].seq if rows and has_older else None,
+        pending=list(search_intents(filters, within)[:PENDING_LIMIT]) if newest else [],
     )
 
 
@@ -106,8 +155,9 @@ def entries_for_operation(operation_id: object) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(operation_id=str(operation_id)).order_by("seq")
 
 
-def entry_by_seq(seq: int) -> AuditEntry | None:
-    return AuditEntry.objects.filter(seq=seq).first()
+def entry_by_seq(seq: int, within: Q | None = None) -> AuditEntry | None:
+    entries = AuditEntry.objects.filter(seq=seq)
+    return (entries if within is None else entries.filter(within)).first()
 
 
 def _utc_midnight(day: dt.date) -> dt.datetime:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from panel.core.client_address import client_address
 from panel.core.request_id import current_request_id
 
 
@@ -28,16 +29,10 @@ class Actor:
         return cls(
             user_id=user.pk if authenticated else None,
             username=user.get_username() if authenticated else "",
-            ip=client_ip(request),
+            ip=client_address(request),
             request_id=getattr(request, "request_id", None) or current_request_id(),
         )
 
     @classmethod
     def system(cls, *, request_id: str | None = None) -> Actor:
         return cls(user_id=None, username="system", ip=None, request_id=request_id or "-")
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a proxy we trust sets it,
-    # and the ASGI server behind the proxy is configured (--proxy-headers) to apply it.
-    return request.META.get("REMOTE_ADDR") or None

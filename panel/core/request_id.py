@@ -1,9 +1,14 @@
 """One request id for everything a single click causes.
 
 The id is taken from a trusted ``X-Request-ID`` header when it is well formed (a proxy may set
-it), otherwise generated. It lives in a context variable so that services, the audit trail and
-log lines pick it up without threading it through every call; operations copy it into their
-row so that worker steps carry the id of the click that started them.
+it), otherwise generated. Well formed is strict, because the id goes verbatim into every log
+line and audit entry of the request: 16 to 64 hex digits (nginx's ``$request_id`` is 32, our
+own ids are 32) or a UUID in its usual dashed form — nothing that could carry markup, a
+newline, a separator a log parser splits on, or a message of its own.
+
+It lives in a context variable so that services, the audit trail and log lines pick it up
+without threading it through every call; operations copy it into their row so that worker
+steps carry the id of the click that started them.
 """
 
 from __future__ import annotations
@@ -17,11 +22,19 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-_WELL_FORMED = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_WELL_FORMED = re.compile(
+    r"[0-9a-fA-F]{16,64}"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
 
 
 def current_request_id() -> str:
     return _current.get()
+
+
+def is_well_formed(value: str) -> bool:
+    """Whether a client's (or proxy's) id may be kept as it is."""
+    return _WELL_FORMED.fullmatch(value) is not None
 
 
 def new_request_id() -> str:
@@ -42,7 +55,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _WELL_FORMED.match(incoming) else new_request_id()
+        request_id = incoming if is_well_formed(incoming) else new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
         token = bind_request_id(request_id)
         try:

@@ -5,3 +5,8 @@ class CredentialsConfig(AppConfig):
     name = "panel.credentials"
     label = "credentials"
     verbose_name = "BigV credentials"
+
+    def ready(self) -> None:
+        # A credential kept after a disconnection is deleted when the last operation it
+        # serves ends (a receiver of panel.operations' operation_finished).
+        from panel.credentials import services  # noqa: F401

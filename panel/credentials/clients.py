@@ -173,18 +173,21 @@ def client_with_token(token: str | None) -> PanelClient:
     return client
 
 
-def client_for(user: Any) -> PanelClient:
+def client_for(user: Any, *, finishing_own_work: bool = False) -> PanelClient:
     """A brain client acting with ``user``'s own BigV credential.
 
     Raises ``NotConnected`` when the user has none or it is expired/rejected, and
     ``CredentialUndecryptable`` / ``CredentialMismatch`` when the stored one cannot be used.
+    ``finishing_own_work``: the operations engine, running (or putting back) what the person
+    started — the one use a credential kept after a disconnection still serves.
     """
     if user is None or not getattr(user, "is_authenticated", False):
         raise NotConnected("Log in first.")
     credential = BigVCredential.objects.filter(user_id=user.pk).first()
     if credential is None:
         raise NotConnected()
-    if not credential.is_active:
+    retiring = credential.status == BigVCredential.Status.RETIRING
+    if not credential.is_active and not (retiring and finishing_own_work):
         raise NotConnected(
             "Your BigV session has expired or was rejected — reconnect.", status=credential.status
         )

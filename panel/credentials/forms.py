@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import dateformat, timezone
 
 from panel.bigv import (
     BadCredentials,
@@ -31,6 +33,9 @@ NOT_ACCEPTED_LOGIN = "BigV did not accept that username and password."
 NOT_ACCEPTED_CODE = "That code was not accepted."
 UNREACHABLE = "BigV could not be reached — try again."
 STEP_EXPIRED = "The code step timed out or could not be read — enter your password again."
+THROTTLED = "Too many failed attempts to connect to BigV. Try again after {time}"
+# Said when the lock holds from every address, so the person knows whom to ask.
+ASK_ADMIN = ", or ask an administrator to lift the lock."
 
 
 class ApiKeyForm(forms.Form):
@@ -143,3 +148,11 @@ def auth_error_message(error: BigVError, *, api_key: bool = False) -> tuple[str 
         return None, UNREACHABLE
     # Anything else (a 400 "Badly-formed parameters", a 403): BigV's own words.
     return None, f"BigV refused the connection: {error.message}"
+
+
+def throttled_message(until: dt.datetime, *, every_address: bool) -> str:
+    """Why nothing was sent to BigV, and when to try again (in the panel's time zone)."""
+    local = timezone.localtime(until)
+    same_day = local.date() == timezone.localtime().date()
+    when = dateformat.format(local, "H:i" if same_day else "j M H:i")
+    return THROTTLED.format(time=when) + (ASK_ADMIN if every_address else ".")

@@ -19,6 +19,9 @@ class BigVCredential(models.Model):
         ACTIVE = "active", "Active"
         REJECTED = "rejected", "Rejected"
         EXPIRED = "expired", "Expired"
+        # Disconnected while changes the person started still had a VM to put back: kept,
+        # for those operations only, until they end (then deleted).
+        RETIRING = "retiring", "Kept until your running changes are put back"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bigv_credential"

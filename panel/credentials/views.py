@@ -26,6 +26,7 @@ from panel.credentials.forms import (
     PasswordConnectForm,
     SecondFactorForm,
     auth_error_message,
+    throttled_message,
 )
 from panel.credentials.selectors import credential_for
 
@@ -77,6 +78,10 @@ def connect_api_key(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 api_key=form.cleaned_data["api_key"],
             )
+        except services.ConnectThrottled as locked:
+            form.add_error(
+                None, throttled_message(locked.until, every_address=locked.every_address)
+            )
         except BigVError as error:
             field, message = auth_error_message(error, api_key=True)
             form.add_error(field, message)
@@ -114,6 +119,9 @@ def connect_password(request: HttpRequest) -> HttpResponse:
         )
         code_form = SecondFactorForm(initial={"pending": pending}, user_id=_user_id(request))
         return _page(request, code_form=code_form, pending_username=data["username"])
+    except services.ConnectThrottled as locked:
+        form.add_error(None, throttled_message(locked.until, every_address=locked.every_address))
+        return _page(request, password_form=form, open_form="password")
     except BigVError as error:
         field, message = auth_error_message(error)
         form.add_error(field if field in form.fields else None, message)
@@ -138,6 +146,9 @@ def _code_step(request: HttpRequest) -> HttpResponse:
             second_factor=form.cleaned_data["code"],
             yubikey=pending.yubikey or None,
         )
+    except services.ConnectThrottled as locked:
+        form.add_error(None, throttled_message(locked.until, every_address=locked.every_address))
+        return _page(request, code_form=form, pending_username=pending.username)
     except BigVError as error:
         field, message = auth_error_message(error)
         if field == "password":
@@ -166,9 +177,17 @@ def check(request: HttpRequest) -> HttpResponse:
 def disconnect(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if services.credentials_disconnect(actor=Actor.from_request(request), user=request.user):
-            messages.success(
-                request, "Disconnected: the panel no longer holds your BigV credentials."
-            )
+            kept = credential_for(request.user)
+            if kept is not None:
+                messages.success(
+                    request,
+                    "Disconnected. What you started is being stopped; your BigV credential "
+                    "is kept only to put back the VMs it already changed, then deleted.",
+                )
+            else:
+                messages.success(
+                    request, "Disconnected: the panel no longer holds your BigV credentials."
+                )
         return redirect("credentials:connection")
     # GET is the confirmation step: it works without JavaScript and changes nothing.
     return render(

@@ -6,17 +6,17 @@ from django.urls import include, path
 from panel.inventory import views
 
 account_patterns = [
-    path("accounts/<str:account>/", views.account, name="account"),
+    path("accounts/<bigvname:account>/", views.account, name="account"),
     # Not under groups/: "new" is a valid group name and would be shadowed.
-    path("accounts/<str:account>/create-group/", views.group_create, name="group_create"),
-    path("accounts/<str:account>/groups/<str:group>/", views.group, name="group"),
+    path("accounts/<bigvname:account>/create-group/", views.group_create, name="group_create"),
+    path("accounts/<bigvname:account>/groups/<bigvname:group>/", views.group, name="group"),
     path(
-        "accounts/<str:account>/groups/<str:group>/rename/",
+        "accounts/<bigvname:account>/groups/<bigvname:group>/rename/",
         views.group_rename,
         name="group_rename",
     ),
     path(
-        "accounts/<str:account>/groups/<str:group>/delete/",
+        "accounts/<bigvname:account>/groups/<bigvname:group>/delete/",
         views.group_delete,
         name="group_delete",
     ),

@@ -3,13 +3,11 @@ service (so no caller can skip it)."""
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError
 
+from panel.core.names import is_bigv_name
+
 GROUP_NAME_MAX = 63
-# A DNS label: groups appear in hostnames (<vm>.<group>.<account>.uk0.bigv.io).
-_DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 GROUP_NAME_HELP = (
     "1 to 63 characters: lowercase letters, digits and hyphens; "
@@ -24,5 +22,6 @@ def validate_group_name(name: str) -> None:
         raise ValidationError(
             "Use at most %(max)d characters.", code="max_length", params={"max": GROUP_NAME_MAX}
         )
-    if not _DNS_LABEL.fullmatch(name):
+    # A DNS label: groups appear in hostnames (<vm>.<group>.<account>.uk0.bigv.io).
+    if not is_bigv_name(name):
         raise ValidationError(GROUP_NAME_HELP, code="invalid")

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 
+from panel.access.policy import account_abilities, group_abilities
+from panel.access.roles import may_change
 from panel.bigv import BadRequest
 from panel.core.read_cache import wants_fresh
 from panel.credentials.clients import client_for
@@ -44,6 +46,8 @@ def account(request: HtmxHttpRequest, account: str) -> HttpResponse:
         "summary": summary,
         "create_form": GroupNameForm(),
         "name_help": GROUP_NAME_HELP,
+        # Only what the person's BigV level allows is offered (the services refuse the rest).
+        "can": account_abilities(request.user, account),
     }
     response = page_or_fragment(request, "inventory/account.html", "groups", context)
     if wants_fragment(request):
@@ -70,7 +74,10 @@ def group(request: HtmxHttpRequest, account: str, group: str) -> HttpResponse:
         "group": found.group,
         "listing": found.listing,
         "filters": filters,
+        "can": group_abilities(request.user, account, found.group.name),
+        "can_account": account_abilities(request.user, account),
     }
+    context["can_bulk"] = group_abilities(request.user, account, found.group.name).manage
     return page_or_fragment(request, "inventory/group.html", "vm-table", context)
 
 
@@ -81,7 +88,12 @@ def all_vms(request: HtmxHttpRequest) -> HttpResponse:
         listing = selectors.all_vm_listing(
             client=client, query=filters.to_query(), fresh=wants_fresh(request)
         )
-    context = {"listing": listing, "filters": filters, "show_place": True}
+    context = {
+        "listing": listing,
+        "filters": filters,
+        "show_place": True,
+        "can_bulk": may_change(request.user),
+    }
     return page_or_fragment(request, "inventory/all_vms.html", "vm-table", context)
 
 

@@ -88,14 +88,14 @@ def close_abandoned_planning(older_than: dt.timedelta) -> int:
     )
 
 
-def batch_cancel(*, actor: Actor, batch: Batch) -> Batch:
+def batch_cancel(*, actor: Actor, batch: Batch, reason: str = "") -> Batch:
     """Stop a batch: waiting operations are cancelled, running ones asked to cancel."""
     with transaction.atomic():
         Batch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
             status=BatchStatus.STOPPED
         )
     for op in Operation.objects.filter(batch_id=batch.pk, status__in=OperationStatus.ACTIVE):
-        operation_cancel(actor=actor, operation=op)
+        operation_cancel(actor=actor, operation=op, reason=reason)
     fill(batch.pk)
     batch.refresh_from_db()
     return batch

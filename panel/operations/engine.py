@@ -88,7 +88,7 @@ class Runner:
             self._finish(OperationStatus.FAILED, error=f"Unknown kind of operation: {self.op.kind}")
             return
         try:
-            client = client_for(self.op.actor)
+            client = client_for(self.op.actor, finishing_own_work=True)
         except (NotConnected, CredentialError) as error:
             message = f"{self.op.actor_username}'s BigV credential cannot be used: {error}"
             self._fail(message, client=None)

@@ -1,7 +1,8 @@
 """Reads of the panel's own operation and batch rows (read-only queries).
 
 The operations are the panel's own rows, so these return model instances (and a page of
-them); the BigV state they describe is never copied here.
+them); the BigV state they describe is never copied here. ``within`` restricts a read to the
+rows a person may see (``panel.access.visibility``); None reads them all.
 """
 
 from __future__ import annotations
@@ -34,8 +35,13 @@ class OperationFilters:
     status: str = ""  # "", "active", "finished", or one OperationStatus value
 
 
-def operations(filters: OperationFilters) -> QuerySet[Operation]:
+def _rows(within: Q | None) -> QuerySet[Operation]:
     rows = Operation.objects.all()
+    return rows if within is None else rows.filter(within)
+
+
+def operations(filters: OperationFilters, within: Q | None = None) -> QuerySet[Operation]:
+    rows = _rows(within)
     if filters.user:
         rows = rows.filter(actor_username__iexact=filters.user)
     if filters.vm:
@@ -49,14 +55,16 @@ def operations(filters: OperationFilters) -> QuerySet[Operation]:
     return rows.order_by("-created_at", "-id")
 
 
-def operation_page(filters: OperationFilters, page: int | str | None = 1) -> Page[Operation]:
+def operation_page(
+    filters: OperationFilters, page: int | str | None = 1, within: Q | None = None
+) -> Page[Operation]:
     """Newest first; an out-of-range or junk page number gives the nearest page."""
-    return Paginator(operations(filters), PAGE_SIZE).get_page(page)
+    return Paginator(operations(filters, within), PAGE_SIZE).get_page(page)
 
 
-def actor_usernames() -> list[str]:
-    """Everyone who ever started an operation: the choices of the "user" filter."""
-    names = Operation.objects.order_by().values_list("actor_username", flat=True).distinct()
+def actor_usernames(within: Q | None = None) -> list[str]:
+    """Everyone who started an operation one sees: the choices of the "user" filter."""
+    names = _rows(within).order_by().values_list("actor_username", flat=True).distinct()
     return sorted(set(names), key=str.casefold)
 
 
@@ -64,9 +72,11 @@ def operation(operation_id: uuid.UUID | str) -> Operation | None:
     return Operation.objects.select_related("batch").filter(pk=operation_id).first()
 
 
-def active_operations(limit: int = RUNNING_NOW_LIMIT) -> tuple[int, list[Operation]]:
-    """The team-wide "running now": how many, and the newest ``limit`` of them."""
-    rows = Operation.objects.filter(status__in=OperationStatus.ACTIVE).order_by("-created_at")
+def active_operations(
+    limit: int = RUNNING_NOW_LIMIT, within: Q | None = None
+) -> tuple[int, list[Operation]]:
+    """The team's "running now" (what one may see of it): how many, and the newest ``limit``."""
+    rows = _rows(within).filter(status__in=OperationStatus.ACTIVE).order_by("-created_at")
     # One query on every page while the team runs at most ``limit`` (the usual case); the
     # count only when there are more than the header shows.
     newest = list(rows[: limit + 1])
@@ -96,8 +106,9 @@ def batch(batch_id: uuid.UUID | str) -> Batch | None:
     return Batch.objects.filter(pk=batch_id).first()
 
 
-def batch_operations(batch: Batch) -> list[Operation]:
-    return list(Operation.objects.filter(batch=batch).order_by("account", "group", "vm_name"))
+def batch_operations(batch: Batch, within: Q | None = None) -> list[Operation]:
+    rows = _rows(within).filter(batch=batch)
+    return list(rows.order_by("account", "group", "vm_name"))
 
 
 def batch_is_final(batch: Batch, operations: list[Operation]) -> bool:

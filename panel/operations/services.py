@@ -129,14 +129,13 @@ def operation_start(
     return op
 
 
-def operation_cancel(*, actor: Actor, operation: Operation) -> Operation:
+def operation_cancel(*, actor: Actor, operation: Operation, reason: str = "") -> Operation:
     """Ask a running operation to stop between steps and put the target back.
 
     An operation that never started ends here as ``cancelled``; a finished one is left
-    alone. The audit says who cancelled. Returns the row as it is now.
+    alone. Who may cancel is decided by the caller (``panel.access.policy``); the audit says
+    who did, and why when the panel did it (``reason``). Returns the row as it is now.
     """
-    if actor.user_id is None:
-        raise PermissionDenied("Log in first.")
     op = Operation.objects.get(pk=operation.pk)
     if op.is_terminal:
         return op
@@ -149,13 +148,18 @@ def operation_cancel(*, actor: Actor, operation: Operation) -> Operation:
         outcome=Outcome.SUCCEEDED,
         target=audit_target(op),
         operation_id=str(op.pk),
-        params={"status": op.status, "step": op.current_step_label},
+        params={"status": op.status, "step": op.current_step_label, **_why(reason)},
     )
     if op.status == OperationStatus.PENDING and not op.touched:
-        cancel_unstarted(op, reason=f"Cancelled by {actor.username} before it started.")
+        who = reason or f"Cancelled by {actor.username}"
+        cancel_unstarted(op, reason=f"{who} before it started.")
     op.refresh_from_db()
     signals.changed(op)
     return op
+
+
+def _why(reason: str) -> dict[str, str]:
+    return {"reason": reason} if reason else {}
 
 
 def cancel_unstarted(op: Operation, *, reason: str) -> bool:

@@ -7,8 +7,9 @@ remember between calls goes into ``ctx.state``, which is persisted in the step l
 
 ``ctx.write`` is the only way to change anything in BigV: it persists the intent and fences
 *before* the call (a run that lost its lease stops there), audits the call with the operation
-id and step name, and persists again *after* it — so a crash between the two is resolved on
-resume by the step's own check-then-act.
+id and step name (an audit intent started before it, completed after), and persists again
+*after* it — so a crash between the two is resolved on resume by the step's own
+check-then-act, and leaves an "outcome unknown" audit entry.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from panel.audit import Action, Outcome, Target, record, record_failure
+from panel.audit import Action, Target
+from panel.audit import intent as audit_intent
 from panel.bigv import BigVClient, BigVError
 from panel.core.actor import Actor
 from panel.operations import claims, secrets
@@ -125,30 +127,29 @@ class StepContext:
         self.state["pending"] = intent
         op.touched = True
         claims.persist(self.lease, op, "step_log", "touched")  # the fence
-        common = {
-            "actor": self.actor,
-            "action": action,
-            "target": audit_target(op),
-            "params": dict(params) if params else {"call": intent},
-            "before": dict(before) if before else None,
-            "operation_id": str(op.pk),
-            "step": self.entry["step"],
-            "secrets": secret_values,
-        }
         try:
-            with self.client.answered() as answer:
-                result = call()
-        except BigVError as error:
-            record_failure(error=error, **common)
+            # The entry is started (an audit intent) only past the fence, and completed with
+            # the answer: a crash in between leaves it as "outcome unknown", never missing.
+            with audit_intent(
+                actor=self.actor,
+                action=action,
+                target=audit_target(op),
+                params=dict(params) if params else {"call": intent},
+                before=dict(before) if before else None,
+                operation_id=str(op.pk),
+                step=self.entry["step"],
+                secrets=secret_values,
+            ) as entry:
+                with self.client.answered() as answer:
+                    result = call()
+                entry.succeeded(after=self.after(result), api_status=answer.status)
+        except BigVError as error:  # recorded by the intent as refused/failed
             if error.is_refusal:
                 # A refusal changed nothing: the call is no longer in doubt.
                 self.state.pop("pending", None)
                 op.touched = was_touched
                 claims.persist(self.lease, op, "step_log", "touched")
             raise
-        record(
-            outcome=Outcome.SUCCEEDED, after=self.after(result), api_status=answer.status, **common
-        )
         self.state.pop("pending", None)
         self.state["acted"] = True  # the step changed something (not "skipped")
         self.save()

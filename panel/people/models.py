@@ -1,4 +1,4 @@
-"""Login throttling state: one row per (username, address) pair that failed recently.
+"""Throttling state: one row per (what, account, address) that failed recently.
 
 In the database, not a cache: every web process (and every machine) sees the same counts,
 and a restart of Redis or of the web server does not unlock anyone.
@@ -10,8 +10,18 @@ from django.db import models
 
 
 class LoginFailure(models.Model):
-    username = models.CharField(max_length=150)  # as typed, lower-cased (it may not exist)
-    ip = models.CharField(max_length=45)  # "" when the server did not say
+    class Scope(models.TextChoices):
+        LOGIN = "login", "log in"
+        PASSWORD_CHANGE = "password_change", "password change"
+
+    # What was being tried: logging in, or (logged in) changing one's password.
+    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.LOGIN)
+    # The account, as panel.people.throttle.account_key() folds it (NFKC, case-folded); for a
+    # log-in it is whatever was typed and may not exist.
+    username = models.CharField(max_length=150)
+    # The client address; "" when the server did not say; "*" for the account's count from
+    # every address together.
+    ip = models.CharField(max_length=45)
     failures = models.PositiveIntegerField(default=0)
     window_started_at = models.DateTimeField()
     locked_until = models.DateTimeField(null=True, blank=True)
@@ -19,9 +29,10 @@ class LoginFailure(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["username", "ip"], name="one_login_failure_row_per_pair"
+                fields=["scope", "username", "ip"], name="one_login_failure_row_per_key"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.username} from {self.ip or '?'}: {self.failures} failure(s)"
+        where = {"": "?", "*": "every address"}.get(self.ip, self.ip)
+        return f"{self.scope}: {self.username} from {where}: {self.failures} failure(s)"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
@@ -15,8 +14,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from panel.core.client_address import client_address
 from panel.people import services
-from panel.people.forms import PanelLoginForm
+from panel.people.forms import PanelLoginForm, PanelPasswordChangeForm
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -66,12 +66,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = PasswordChangeForm(request.user, data=request.POST)  # type: ignore[arg-type]
+        form = PanelPasswordChangeForm(request.user, data=request.POST, ip=client_address(request))
         if form.is_valid():
             services.password_change(request=request, form=form)
             messages.success(request, "Your panel password has been changed.")
             return redirect("password_change")
         services.record_failed_password_change(request=request, form=form)
     else:
-        form = PasswordChangeForm(request.user)  # type: ignore[arg-type]
+        form = PanelPasswordChangeForm(request.user, ip=client_address(request))
     return render(request, "people/password_change.html", {"form": form})

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from panel.access.levels import Need
+from panel.access.policy import Denied, require_group, require_vm
+from panel.audit import Action, Target
 from panel.bigv import BigVClient
 from panel.core.actor import Actor
 from panel.operations import batches
@@ -63,6 +66,42 @@ def _check_fresh(client: BigVClient, plan: Plan) -> None:
         raise PlanOutdated(f"{ref.vm} changed since the plan was made ({what}).")
 
 
+# What each kind needs (docs/bigv-api.md §10): creating and moving VMs is group_admin's.
+NEEDS = {OperationKind.CREATE: Need.LIFECYCLE, OperationKind.MOVE: Need.LIFECYCLE}
+
+
+def require_allowed(actor: Actor, plan: Plan) -> None:
+    """Refuse (``Denied``, audited) a plan the person's role or BigV level does not allow —
+    before any API call. A move needs group_admin where the VM is and where it goes."""
+    ref = plan.ref
+    need = NEEDS.get(OperationKind(plan.kind), Need.MANAGE)
+    target = Target.vm(ref.vm_id or plan.target_key, ref.vm, ref.account, ref.group)
+    action = Action.OPERATION_START
+    if plan.kind == OperationKind.CREATE:
+        require_group(
+            actor=actor,
+            account=ref.account,
+            group=ref.group,
+            need=need,
+            action=action,
+            target=target,
+        )
+        return
+    require_vm(
+        actor=actor, vm_id=ref.vm_id, vm_name=ref.vm, need=need, action=action, target=target
+    )
+    if plan.kind == OperationKind.MOVE:
+        params = plan.params
+        require_group(
+            actor=actor,
+            account=params["target_account"],
+            group=params["target_group"],
+            need=need,
+            action=action,
+            target=target,
+        )
+
+
 def change_start(
     *,
     actor: Actor,
@@ -70,12 +109,22 @@ def change_start(
     plan: Plan,
     secret_params: Mapping[str, str] | None = None,
 ) -> Operation:
-    """Start the plan the user confirmed. The VM is read once more first: ``PlanOutdated``
-    when it changed since planning (a create has nothing to re-read). ``Busy`` when the VM
-    already has an active operation."""
+    """Start the plan the user confirmed: refused first if the person may not (``Denied``);
+    the VM is read once more: ``PlanOutdated`` when it changed since planning (a create has
+    nothing to re-read). ``Busy`` when the VM already has an active operation."""
+    require_allowed(actor, plan)
     if plan.kind != OperationKind.CREATE:
         _check_fresh(client, plan)
     return operation_start(actor=actor, plan=plan, secret_params=secret_params)
+
+
+def _allowed(actor: Actor, plan: Plan) -> Plan:
+    """A batch skips the VMs the person may not change (with the reason), like busy ones."""
+    try:
+        require_allowed(actor, plan)
+    except Denied as refusal:
+        raise InvalidPlan(refusal.message) from None
+    return plan
 
 
 def _once_each(refs: Iterable[VmRef]) -> Iterator[VmRef]:
@@ -111,6 +160,8 @@ def batch_start(
         concurrency=concurrency,
         stop_after_failures=stop_after_failures,
         targets=_once_each(refs),
-        plan=lambda ref: plan_for_batch(client=client, ref=ref, kind=kind, params=dict(params)),
+        plan=lambda ref: _allowed(
+            actor, plan_for_batch(client=client, ref=ref, kind=kind, params=dict(params))
+        ),
         label=lambda ref: ref.label,
     )

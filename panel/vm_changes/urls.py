@@ -9,7 +9,7 @@ from panel.vm_changes.views import batches, changes, create
 
 app_name = "vm_changes"
 
-VM = "vm/<str:account>/<str:group>/<str:vm>/"
+VM = "vm/<bigvname:account>/<bigvname:group>/<bigvname:vm>/"
 
 urlpatterns = [
     path("batches/new/", batches.batch_new, name="batch_new"),
@@ -18,5 +18,5 @@ urlpatterns = [
     path(f"{VM}reimage/", changes.reimage, name="reimage"),
     path(f"{VM}restart/", changes.graceful, {"restart": True}, name="graceful_restart"),
     path(f"{VM}shutdown/", changes.graceful, {"restart": False}, name="graceful_shutdown"),
-    path("accounts/<str:account>/create-vm/", create.create_vm, name="create_vm"),
+    path("accounts/<bigvname:account>/create-vm/", create.create_vm, name="create_vm"),
 ]

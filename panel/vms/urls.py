@@ -8,7 +8,7 @@ from panel.vms import views
 
 app_name = "vms"
 
-VM = "accounts/<str:account>/groups/<str:group>/vms/<str:vm>/"
+VM = "accounts/<bigvname:account>/groups/<bigvname:group>/vms/<bigvname:vm>/"
 
 urlpatterns = [
     path(VM, views.detail, name="detail"),

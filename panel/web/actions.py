@@ -17,6 +17,10 @@ client (closed when the call returns), calls the service, and answers:
   502/503/504 as a sentence): the form again with its errors and what was typed. For htmx
   the form's fragment replaces the form (``form_id``), or — for a form of buttons only —
   the errors go into ``error_slot``; without JavaScript, ``page`` shows the form;
+- **input the BigV object as it is now makes wrong** (``ValidationError`` from a service,
+  e.g. growing a disc that is already larger): beside the field, 400;
+- **the panel refuses** (``PermissionDenied`` from a service: the person's role or BigV level
+  does not allow it, or the VM is busy with an operation): the reason on the form, 403;
 - **no usable credential**: the error escapes to ``BigVErrorMiddleware`` (the connection
   page, or the reconnect prompt in ``error_slot``).
 
@@ -35,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -43,7 +48,7 @@ from django_htmx.http import reswap, retarget
 from panel.bigv import BadRequest, BigVClient, BigVError
 from panel.core.actor import Actor
 from panel.credentials.clients import client_for
-from panel.web.errors import errors_into, explain
+from panel.web.errors import errors_into, explain, refusal_words
 from panel.web.htmx import HtmxHttpRequest, wants_fragment
 
 ACTION_PAGE = "_components/action_page.html"
@@ -91,6 +96,12 @@ class FormAction:
             return self.form_failed(400)
         except BigVError as error:  # a sentence, not about any field
             return self.failed(explain(self.form, error, field_map=self.field_map))
+        except ValidationError as invalid:  # input the thing as it is now makes wrong
+            self.form.add_error(None, invalid)
+            return self.form_failed(INVALID)
+        except PermissionDenied as refusal:  # the panel's own refusal (role, level, busy VM)
+            self.form.add_error(None, refusal_words(refusal))
+            return self.failed(getattr(refusal, "status", 403))
         return succeeded(result)
 
     # --- answers ----------------------------------------------------------------------

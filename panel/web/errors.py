@@ -21,9 +21,10 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
@@ -200,6 +201,48 @@ def _retry_url(request: HttpRequest) -> str:
     ):
         return referer
     return ""
+
+
+def refusal_words(refusal: Exception) -> str:
+    """The panel's own refusal in words; "busy" names who is doing what, with a link to it."""
+    message = str(refusal) or "You may not do this."
+    operation = getattr(refusal, "operation", None)
+    if operation is None:
+        return message
+    url = reverse("operations:detail", args=[operation.pk])
+    return format_html('{} — <a href="{}">see what is running</a>.', message, url)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 404 view, in the panel's style. What is outside one's BigV view is said as
+    BigV says it; a URL that matches nothing says only that (never the URLconf)."""
+    message = "There is no such page."
+    if isinstance(exception, Http404) and not isinstance(exception, Resolver404) and exception.args:
+        message = str(exception.args[0])
+    return _refusal_page(request, "Not found", message, 404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 403 view: the panel's refusals (``panel.access.policy.Denied``) say why."""
+    message = str(exception or "") or "You may not do this."
+    return _refusal_page(request, "Not allowed", message, 403)
+
+
+def _refusal_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
+    context = {
+        "title": title,
+        "message": message,
+        "api_status": None,
+        "retry_url": "",
+        "retry_get": False,
+        "hx_target": "",
+    }
+    response = _render(request, API_ERROR_TEMPLATE, context, status)
+    slot = getattr(request, "error_slot", "")
+    if slot and wants_fragment(request):
+        retarget(response, f"#{slot}")
+        reswap(response, "innerHTML")
+    return response
 
 
 # --- errors on the form that caused them -----------------------------------------------------

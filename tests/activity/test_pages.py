@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from panel.access.levels import Level
+from panel.access.policy import Abilities
 from panel.audit import Action, Outcome, record
 from panel.core.actor import Actor
 from panel.operations.models import Batch, Operation
@@ -191,6 +194,9 @@ def test_cancel_with_htmx_answers_with_the_live_body(client, user):
 
 
 def test_the_list_is_newest_first_and_filters_by_user_vm_and_status(client, user):
+    # An auditor sees every operation (an operator would see only what their BigV user
+    # can see: tests/access).
+    user.groups.add(Group.objects.get(name="auditor"))
     other = get_user_model().objects.create_user(username="dave", password="pw-ui-9f3k")
     old = timezone.now() - dt.timedelta(hours=1)
     make_op(user, vm_name="web1", created_at=old, status="succeeded", finished_at=old)
@@ -286,7 +292,9 @@ def test_the_vm_fragment_shows_the_buttons_and_the_current_operation(user):
     )
     ref = VmRef(account="demo", group="web", vm="web1", vm_id=101)
     make_op(user, target_key="vm:101")
-    html = render_to_string("vm_changes/_vm_actions.html", {"vm": vm, "ref": ref})
+    # What an account_admin is offered (the page offers only what one's level allows).
+    can = Abilities(level=Level.ACCOUNT_ADMIN, may_change=True)
+    html = render_to_string("vm_changes/_vm_actions.html", {"vm": vm, "ref": ref, "can": can})
     for label in ("Change spec", "Move", "Reimage", "Graceful restart", "Graceful shutdown"):
         assert label in html
     assert reverse("vm_changes:spec_change", args=["demo", "web", "web1"]) in html

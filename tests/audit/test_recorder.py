@@ -69,7 +69,10 @@ def test_every_action_has_a_label():
         "denied",
         "compensated",
         "cancelled",
+        "unknown",
     }
+    assert Outcome.UNKNOWN.label == "Outcome unknown"
+    assert Outcome.SUCCEEDED.label == "Succeeded"
 
 
 def test_unknown_action_or_outcome_is_refused(db, actor):

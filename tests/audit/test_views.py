@@ -4,11 +4,13 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from panel.audit import Action, Outcome, Target, record
 from panel.audit.chain import append_many
+from panel.audit.models import AuditEntry
 from panel.audit.selectors import entries_for_operation, entries_for_target
 from panel.core.actor import Actor
 from tests.audit.helpers import sample_rows
@@ -18,9 +20,28 @@ EVIL = "web1\n\x1b[31m<script>alert(1)</script>\u202e"
 
 @pytest.fixture
 def user_client(client, django_user_model):
-    # An ordinary panel user, not staff: everyone may read the audit.
-    client.force_login(django_user_model.objects.create_user("dave"))
+    # An auditor (not staff) reads the whole trail; an operator sees only what concerns
+    # what their BigV user can see (test_operator_sees_only_what_concerns_them).
+    dave = django_user_model.objects.create_user("dave")
+    dave.groups.set([Group.objects.get(name="auditor")])
+    client.force_login(dave)
     return client
+
+
+def test_operator_sees_only_what_concerns_them(client, django_user_model, entries):
+    """An operator without a BigV connection sees nothing of the team's entries but their
+    own; the detail of someone else's entry is not found."""
+    erin = django_user_model.objects.create_user("erin", id=999)  # not one of the entries ids
+    client.force_login(erin)
+    record(
+        actor=Actor(user_id=erin.pk, username="erin", ip=None, request_id="req-erin0000001"),
+        action=Action.AUTH_LOGIN,
+        outcome=Outcome.SUCCEEDED,
+    )
+    listed = client.get(reverse("audit:list")).context["page"].entries
+    assert [entry.actor_username for entry in listed] == ["erin"]
+    someone_elses = AuditEntry.objects.filter(actor_username="bob").first()
+    assert client.get(reverse("audit:detail", args=[someone_elses.seq])).status_code == 404
 
 
 @pytest.fixture

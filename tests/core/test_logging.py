@@ -17,6 +17,8 @@ from panel.core.logging_config import json_formatter, logging_config
 SESSION_TOKEN = "4f1c0a9e8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e"
 FERNET = "gAAAAABnZ3x4c29tZS1jaXBoZXJ0ZXh0LWJ5dGVzLXRoYXQtbG9vay1yZWFs"
 
+REQUEST_ID = "0123456789abcdef0123456789abcdef"  # as a proxy's $request_id
+
 
 @pytest.mark.parametrize(
     ("text", "secret"),
@@ -92,14 +94,18 @@ def test_request_lines_name_method_path_status_duration_user_and_request_id(
     db, caplog, alice_client, alice
 ) -> None:
     with caplog.at_level(logging.INFO, logger="panel.request"):
-        response = alice_client.get("/password/", HTTP_X_REQUEST_ID="req-id-0123456789")
-    assert response["X-Request-ID"] == "req-id-0123456789"
+        response = alice_client.get(
+            "/password/", HTTP_X_REQUEST_ID="0123456789abcdef0123456789abcdef"
+        )
+    assert response["X-Request-ID"] == REQUEST_ID
     [record] = [r for r in caplog.records if r.name == "panel.request"]
     assert (record.method, record.path, record.status) == ("GET", "/password/", 200)
     assert record.user_id == alice.pk and record.duration_ms >= 0
-    record.request_id = "req-id-0123456789"  # what RequestIdLogFilter adds on the handler
+    record.request_id = (
+        "0123456789abcdef0123456789abcdef"  # what RequestIdLogFilter adds on the handler
+    )
     fields = json.loads(json_formatter().format(record))
-    assert fields["request_id"] == "req-id-0123456789"
+    assert fields["request_id"] == REQUEST_ID
     assert fields["user_id"] == alice.pk and fields["status"] == 200
     assert fields["method"] == "GET" and fields["path"] == "/password/"
 

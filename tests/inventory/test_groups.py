@@ -152,29 +152,31 @@ def test_delete_refusal_with_htmx_replaces_the_row_button(demo_client):
 
 
 def test_viewer_may_not_create_groups(viewer_client):
+    # Refused by the panel from the viewer's own BigV level, before any call to BigV.
     response, calls = post_counted(viewer_client, CREATE, {"name": "mine"})
-    assert (response.status_code, calls) == (403, 1)
+    assert (response.status_code, calls) == (403, 0)
     page = text(response)
-    assert "Your BigV user may not do this." in page
+    assert "Your BigV user may not change the groups of account demo" in page
+    assert "it holds no privilege there" in page
     assert 'value="mine"' in page  # the form keeps what was typed
     [entry] = audit("group.create")
-    assert (entry.outcome, entry.api_status, entry.actor_username) == ("refused", 403, "vera")
+    assert (entry.outcome, entry.api_status, entry.actor_username) == ("denied", None, "vera")
 
 
 def test_group_admin_may_not_rename_its_group(webadmin_client):
-    response = webadmin_client.post(rename_url("web"), {"name": "www"})
-    assert response.status_code == 403
-    assert "Your BigV user may not do this." in text(response)
+    response, calls = post_counted(webadmin_client, rename_url("web"), {"name": "www"})
+    assert (response.status_code, calls) == (403, 0)
+    assert "that needs account_admin or above" in text(response)
     [entry] = audit("group.rename")
-    assert (entry.outcome, entry.api_status) == ("refused", 403)
+    assert (entry.outcome, entry.api_status) == ("denied", None)
 
 
-def test_viewer_deleting_an_invisible_group_is_not_found(viewer_client):
-    response = viewer_client.post(delete_url("db"), {})
-    assert response.status_code == 404
+def test_outsider_deleting_a_group_of_an_invisible_account_is_not_found(outsider_client):
+    response, calls = post_counted(outsider_client, delete_url("db"), {})
+    assert (response.status_code, calls) == (404, 0)
     assert "Not found, or not visible to your BigV user." in text(response)
     [entry] = audit("group.delete")
-    assert (entry.outcome, entry.api_status) == ("refused", 404)
+    assert (entry.outcome, entry.api_status) == ("denied", None)
 
 
 def test_server_error_on_create_keeps_the_input_and_offers_a_retry(demo_client, sim):

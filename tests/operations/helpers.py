@@ -142,8 +142,9 @@ def release(sim: Any, name: str) -> None:
 
 
 def write_path(name: str) -> str:
-    """The regex of writes to a seeded VM (the engine addresses it by id)."""
-    return rf"^/accounts/demo/groups/{GROUP_OF[name]}/virtual_machines/\d+$"
+    """The regex of writes to a seeded VM: the engine addresses its group and the VM by id
+    (a rename cannot break it), the direct actions by name."""
+    return rf"^/accounts/demo/groups/(?:{GROUP_OF[name]}|\d+)/virtual_machines/\d+$"
 
 
 READ_PATH = r"^/virtual_machines/\d+$"  # the engine reads by id

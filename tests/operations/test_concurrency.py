@@ -58,7 +58,8 @@ def test_same_task_delivered_twice_at_once_one_drives_the_other_calls_nothing(
     assert op.status == "succeeded"
     requests = [(r["method"], r["path"]) for r in brain_requests(sim)]
     # Exactly one run's requests: read (start), read + PUT (apply), read (verify).
-    path = f"/accounts/demo/groups/db/virtual_machines/{vm_id}"
+    # The engine addresses the group and the VM by id (a rename cannot break it).
+    path = f"/accounts/demo/groups/{sim_vm(sim, vm_id)['group_id']}/virtual_machines/{vm_id}"
     assert requests == [
         ("GET", f"/virtual_machines/{vm_id}"),
         ("GET", f"/virtual_machines/{vm_id}"),

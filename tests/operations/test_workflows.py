@@ -124,7 +124,8 @@ def test_reimage_with_secrets(worker, alice, sim, name):
     assert after["autoreboot_on"] == before["autoreboot_on"]
     assert (
         "POST",
-        f"/accounts/demo/groups/{ref(name).group}/virtual_machines/{vm_id}/reimage",
+        # The engine addresses the group and the VM by id (a rename cannot break it).
+        f"/accounts/demo/groups/{sim_vm(sim, vm_id)['group_id']}/virtual_machines/{vm_id}/reimage",
     ) in writes(sim)
     assert_secret_nowhere(op, *secrets.values())
     assert_audit_complete(op)

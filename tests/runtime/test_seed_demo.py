@@ -32,10 +32,13 @@ def test_seed_demo_creates_connected_users_idempotently(sim) -> None:
     assert credentials["bob"].bigv_username == "viewer"
     assert {c.status for c in credentials.values()} == {"active"}
 
+    assert credentials["carol"].bigv_username == "webadmin"
+    assert users.get(username="dan").groups.filter(name="auditor").exists()
+
     again = _seed()
     assert "already connected" in again
-    assert users.filter(username__in=["alice", "bob"]).count() == 2
-    assert BigVCredential.objects.count() == 2
+    assert users.filter(username__in=["alice", "bob", "carol", "dan"]).count() == 4
+    assert BigVCredential.objects.count() == 4
 
 
 def test_seed_demo_without_connecting(sim) -> None:

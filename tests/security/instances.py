@@ -23,7 +23,7 @@ def _operation_and_batch(values: dict[str, str]) -> None:
         batch = Batch.objects.get(actor_id=existing.actor_id)
         values.update(operation_id=str(existing.pk), batch_id=str(batch.pk))
         return
-    teammate = panel_user("owner", username="teammate-ops")
+    teammate = panel_user("accountadmin", username="teammate-ops")
     actor = Actor(user_id=teammate.pk, username=teammate.username, ip=None, request_id="-")
     ref = VmRef(account="demo", group="web", vm="web1")
     with bigv_client_for(teammate) as client:

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from panel.web.errors import FORBIDDEN_MESSAGE, NOT_FOUND_MESSAGE
+from panel.access.levels import Level, Need
+from panel.web.errors import NOT_FOUND_MESSAGE
+
+MAY_NOT = "Your BigV user may not"
+NO_ROLE = "changes nothing"
 
 
 @dataclass(frozen=True)
@@ -26,14 +30,63 @@ class Expect:
 
 LOGIN = Expect(302, location="/login/?next=")
 
-# What each BigV user of the demo world may read / change (panel/simulator/seed.py).
-DEMO = frozenset({"account:demo", "group:web", "group:spare", "vm:web1", "vm:db1"})
-READABLE = {
-    "owner": DEMO,  # account_admin on demo
-    "viewer": frozenset({"account:demo", "group:web", "vm:web1"}),  # vm_console on web1
-    "outsider": frozenset(),  # account_admin on "other" only
+# The demo world's objects (panel/simulator/seed.py) and what holds them.
+PARENT = {
+    "account:demo": None,
+    "group:web": "account:demo",
+    "group:db": "account:demo",
+    "group:spare": "account:demo",
+    "vm:web1": "group:web",
+    "vm:web2": "group:web",
+    "vm:db1": "group:db",
 }
-WRITABLE = {"owner": DEMO, "viewer": frozenset(), "outsider": frozenset()}
+# Each role's BigV privileges (tests/security/world.py connects them).
+HELD: dict[str, dict[str, Level]] = {
+    "anonymous": {},
+    "outsider": {},  # account_admin on "other" only
+    "viewer": {"vm:web1": Level.VM_CONSOLE},
+    "groupadmin": {"group:web": Level.GROUP_ADMIN},
+    "accountadmin": {"account:demo": Level.ACCOUNT_ADMIN},
+    "auditor": {"account:demo": Level.ACCOUNT_ADMIN},
+    "owner": {"account:demo": Level.ACCOUNT_ADMIN},
+}
+# Panel roles: the auditor changes nothing; the owner is a superuser.
+CHANGES_NOTHING = frozenset({"auditor"})
+SEES_EVERYTHING = frozenset({"auditor", "owner"})
+NEEDS = {
+    "read": Need.READ,
+    "console": Need.CONSOLE,
+    "manage": Need.MANAGE,
+    "lifecycle": Need.LIFECYCLE,
+    "administer": Need.ADMINISTER,
+}
+
+
+def _chain(obj: str) -> list[str]:
+    chain: list[str] = []
+    current: str | None = obj
+    while current is not None:
+        chain.append(current)
+        current = PARENT[current]
+    return chain
+
+
+def level(role: str, obj: str) -> Level:
+    held = HELD[role]
+    return max((held.get(o, Level.NONE) for o in _chain(obj)), default=Level.NONE)
+
+
+def visible(role: str, obj: str) -> bool:
+    """Anything on the object or above it — and, for accounts and groups, below it."""
+    held = HELD[role]
+    return any(obj in _chain(o) for o in held) or level(role, obj) > Level.NONE
+
+
+def may(role: str, obj: str, need: str) -> bool:
+    wanted = NEEDS[need]
+    if wanted not in (Need.READ, Need.CONSOLE) and role in CHANGES_NOTHING:
+        return False
+    return visible(role, obj) and level(role, obj) >= wanted
 
 
 @dataclass(frozen=True)
@@ -76,25 +129,67 @@ class Staff:
 
 @dataclass(frozen=True)
 class BigV:
-    """Acts on a BigV object: each person gets what their own BigV privileges allow.
+    """Acts on a BigV object: each person gets what their panel role and their own BigV
+    privileges allow.
 
-    ``need`` is "read" or "write". ``ok`` is the answer when allowed; a refusal is the API's
-    403 (can read, cannot change) or 404 (cannot even see it), shown in words — htmx
-    fragments too, with the same status (base.html makes htmx swap them in place).
+    ``need`` is "read", "console", "manage", "lifecycle" or "administer" (the level it takes,
+    panel.access.levels). ``ok`` is the answer when allowed, ``ok_api`` what then reaches
+    BigV. An object the person cannot see answers 404 (BigV's word, or the panel's); one they
+    see but may not change, the panel's 403 in words — after ``refusal_api`` reached BigV
+    ("reads": a direct action reads the VM first; "none": decided from the kept scope).
     """
 
     target: str
     need: str
     ok: int
+    ok_api: str = ""
+    refusal_api: str = "reads"
 
     def expect(self, role: str) -> Expect:
         if role == "anonymous":
             return LOGIN
-        if self.target in (WRITABLE if self.need == "write" else READABLE)[role]:
-            return Expect(self.ok, "write" if self.need == "write" else "reads")
-        if self.target in READABLE[role]:
-            return Expect(403, "refused", FORBIDDEN_MESSAGE)
-        return Expect(404, "refused", NOT_FOUND_MESSAGE)
+        if may(role, self.target, self.need):
+            return Expect(self.ok, self.ok_api or ("reads" if self.need == "read" else "write"))
+        if not visible(role, self.target):
+            return Expect(404, "refused", NOT_FOUND_MESSAGE)
+        says = NO_ROLE if role in CHANGES_NOTHING else MAY_NOT
+        return Expect(403, self.refusal_api, says)
 
 
-Policy = Public | Team | Staff | BigV
+@dataclass(frozen=True)
+class Seen:
+    """The panel's own rows about a BigV object (an operation on web1, a batch on web2, an
+    audit entry): everyone who may see the object sees them, superusers and auditors all of
+    them; anyone else gets 404."""
+
+    target: str  # "" for an entry about no object (only superusers and auditors see it)
+    status: int
+    api: str = "none"
+
+    def expect(self, role: str) -> Expect:
+        if role == "anonymous":
+            return LOGIN
+        if role in SEES_EVERYTHING or (self.target and visible(role, self.target)):
+            return Expect(self.status, self.api)
+        return Expect(404)
+
+
+@dataclass(frozen=True)
+class Stops:
+    """Cancelling an operation (or stopping a batch) on ``target``, started by a teammate:
+    a superuser, or a person whose own role and level allow changing the VM."""
+
+    target: str
+    ok: int
+
+    def expect(self, role: str) -> Expect:
+        if role == "anonymous":
+            return LOGIN
+        if not (role in SEES_EVERYTHING or visible(role, self.target)):
+            return Expect(404)
+        if role == "owner" or may(role, self.target, "manage"):
+            return Expect(self.ok)
+        return Expect(403, "none", "can")
+
+
+Policy = Public | Team | Staff | BigV | Seen | Stops

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.security.policies import BigV, Policy, Public, Staff, Team
+from tests.security.policies import BigV, Policy, Public, Seen, Staff, Stops, Team
 
 Data = dict[str, Any] | Callable[[dict[str, str]], dict[str, Any]]
 
@@ -35,8 +35,14 @@ NOT_ALLOWED = Team(405)
 # A GET of a direct VM action: the no-JavaScript confirmation page (200, for destructive
 # actions) or a redirect back to the VM page — no BigV call either way; the POST decides.
 CONFIRM, BACK = Team(200), Team(302)
-VM_WRITE = BigV("vm:web1", "write", 302)
+VM_WRITE = BigV("vm:web1", "manage", 302)  # a direct action: the VM is read first
+VM_LIFECYCLE = BigV("vm:web1", "lifecycle", 302)
 VM_READ = BigV("vm:web1", "read", 200)
+# A change planned before it starts: the form and its plan need the level; refused from the
+# kept scope, before any call.
+VM_FORM = BigV("vm:web1", "manage", 200, ok_api="reads", refusal_api="none")
+# The panel's rows about web1 (a teammate's operation) and web2 (a teammate's batch).
+OP_PAGE, BATCH_PAGE = Seen("vm:web1", 200), Seen("vm:web2", 200)
 GRACE = {"action": "plan", "grace_seconds": 60}
 
 
@@ -88,8 +94,9 @@ RULES: dict[str, Rule] = {
     # --- the panel's own pages (the team shares them) ---------------------------------------
     "logout": Rule(get=NOT_ALLOWED, post=Team(302)),
     "password_change": Rule(get=Team(200), post=Team(200), why="empty POST: errors"),
-    "audit:list": Rule(get=Team(200), post=NOT_ALLOWED, why="the trail is the team's"),
-    "audit:detail": Rule(get=Team(200), post=NOT_ALLOWED),
+    "audit:list": Rule(get=Team(200), post=NOT_ALLOWED, why="each sees what concerns them"),
+    # The entry is someone's failed login: about no object, only superusers and auditors.
+    "audit:detail": Rule(get=Seen("", 200), post=NOT_ALLOWED),
     "audit:export": Rule(get=Team(200), post=NOT_ALLOWED),
     "credentials:connection": Rule(get=Team(200), post=NOT_ALLOWED),
     "credentials:connect_api_key": Rule(get=NOT_ALLOWED, post=Team(200), why="empty form"),
@@ -98,41 +105,43 @@ RULES: dict[str, Rule] = {
     "credentials:disconnect": Rule(get=Team(200), post=Team(302), why="one's own only"),
     "home": Rule(get=Team(200, api="reads"), post=NOT_ALLOWED, why="each sees own accounts"),
     "accounts:all_vms": Rule(get=Team(200, api="reads"), post=NOT_ALLOWED),
-    # --- operations: team-visible; any panel user may cancel (the audit says who) ---------
+    # --- operations: each sees what concerns a VM their BigV user can see -----------------
     "operations:list": Rule(get=Team(200), post=NOT_ALLOWED),
     "operations:list_table": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
     "operations:running": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
-    "operations:detail": Rule(get=Team(200), post=NOT_ALLOWED),
-    "operations:progress": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
-    "operations:cancel": Rule(get=Team(200), post=Team(302)),
+    "operations:detail": Rule(get=OP_PAGE, post=NOT_ALLOWED),
+    "operations:progress": Rule(get=OP_PAGE, post=NOT_ALLOWED, htmx=True),
+    "operations:cancel": Rule(get=OP_PAGE, post=Stops("vm:web1", 302)),
     "vm_changes:batch_new": Rule(get=Team(200), post=Team(400), why="empty: no API call"),
-    "operations:batch": Rule(get=Team(200), post=NOT_ALLOWED),
-    "operations:batch_progress": Rule(get=Team(200), post=NOT_ALLOWED, htmx=True),
-    "operations:batch_stop": Rule(get=NOT_ALLOWED, post=Team(302)),
-    # Streams need the ASGI server; the WSGI test client is told so (ASGI: tests/operations).
+    "operations:batch": Rule(get=BATCH_PAGE, post=NOT_ALLOWED),
+    "operations:batch_progress": Rule(get=BATCH_PAGE, post=NOT_ALLOWED, htmx=True),
+    "operations:batch_stop": Rule(get=NOT_ALLOWED, post=Stops("vm:web2", 302)),
+    # Streams need the ASGI server; the WSGI test client is told so (ASGI: tests/activity).
     "operations:team_events": Rule(get=Team(503), post=NOT_ALLOWED),
     "operations:events": Rule(get=Team(503), post=NOT_ALLOWED),
     "operations:batch_events": Rule(get=Team(503), post=NOT_ALLOWED),
     # Operation forms: the POST is the plan step — it reads the VM, writes nothing.
     "vm_changes:spec_change": Rule(
-        get=VM_READ, post=VM_READ, data={"action": "plan", "cores": 4, "grace_seconds": 60}
+        get=VM_FORM, post=VM_FORM, data={"action": "plan", "cores": 4, "grace_seconds": 60}
     ),
     "vm_changes:move": Rule(
-        get=BigV("account:demo", "read", 200),
-        post=BigV("vm:db1", "read", 200),
+        get=BigV("vm:db1", "lifecycle", 200, ok_api="reads", refusal_api="none"),
+        post=BigV("vm:db1", "lifecycle", 200, ok_api="reads", refusal_api="none"),
         data={**GRACE, "target_group": "web", "choice_group": ["web", "db"]},
         params={"group": "db", "vm": "db1"},
-        why="db1 into web: the viewer may read web but not db1",
+        why="db1 into web: group_admin needed on both",
     ),
     "vm_changes:reimage": Rule(
-        get=Team(200),
-        post=VM_READ,
+        get=VM_FORM,
+        post=VM_FORM,
         data={**GRACE, "distribution": "bookworm", "root_password": "Pw-7c1f-9a2e-x"},
     ),
-    "vm_changes:graceful_restart": Rule(get=Team(200), post=VM_READ, data=GRACE),
-    "vm_changes:graceful_shutdown": Rule(get=Team(200), post=VM_READ, data=GRACE),
+    "vm_changes:graceful_restart": Rule(get=VM_FORM, post=VM_FORM, data=GRACE),
+    "vm_changes:graceful_shutdown": Rule(get=VM_FORM, post=VM_FORM, data=GRACE),
     "vm_changes:create_vm": Rule(
-        get=BigV("account:demo", "read", 200), post=Team(400), why="empty: no API call"
+        get=BigV("group:web", "lifecycle", 200, ok_api="reads", refusal_api="none"),
+        post=BigV("group:web", "lifecycle", 400, ok_api="none", refusal_api="none"),
+        why="a group where one may create VMs; an empty POST is refused before any call",
     ),
     # --- a VM and its direct actions ----------------------------------------------------
     "vms:detail": Rule(get=VM_READ, post=NOT_ALLOWED),
@@ -160,19 +169,25 @@ RULES: dict[str, Rule] = {
     ),
     "vms:disc_delete": Rule(get=CONFIRM, post=VM_WRITE, data=_vm_action()),
     "vms:ip_rdns": Rule(get=VM_READ, post=VM_WRITE, data=_vm_action(rdns="web1.example.org")),
-    "vms:delete": Rule(get=CONFIRM, post=VM_WRITE, data=_vm_action()),
-    "vms:undelete": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),
-    "vms:purge": Rule(get=BACK, post=VM_WRITE, data=_vm_action(confirm_name="web1")),
+    "vms:delete": Rule(get=CONFIRM, post=VM_LIFECYCLE, data=_vm_action()),
+    "vms:undelete": Rule(get=BACK, post=VM_LIFECYCLE, data=_vm_action()),
+    "vms:purge": Rule(get=BACK, post=VM_LIFECYCLE, data=_vm_action(confirm_name="web1")),
     # --- accounts and groups ----------------------------------------------------------
     "accounts:account": Rule(get=BigV("account:demo", "read", 200), post=NOT_ALLOWED),
     "accounts:group_create": Rule(
-        get=Team(200), post=BigV("account:demo", "write", 302), data={"name": "newgroup"}
+        get=Team(200),
+        post=BigV("account:demo", "administer", 302, refusal_api="none"),
+        data={"name": "newgroup"},
     ),
     "accounts:group": Rule(get=BigV("group:web", "read", 200), post=NOT_ALLOWED),
     "accounts:group_rename": Rule(
-        get=Team(200), post=BigV("group:web", "write", 302), data={"name": "web-renamed"}
+        get=Team(200),
+        post=BigV("account:demo", "administer", 302, refusal_api="none"),
+        data={"name": "web-renamed"},
     ),
     "accounts:group_delete": Rule(
-        get=Team(200), post=BigV("group:spare", "write", 302), params={"group": "spare"}
+        get=Team(200),
+        post=BigV("account:demo", "administer", 302, refusal_api="none"),
+        params={"group": "spare"},
     ),
 }

@@ -1,14 +1,16 @@
 """The people and objects the security tests use, taken from the simulator's demo world.
 
-Roles (the panel shows each person what *their own* BigV credential allows):
+Roles: a panel role, and the person's own BigV credential (each sees and does what theirs
+allows):
 
 * ``anonymous`` — not logged in;
-* ``outsider`` — logged in, connected as BigV ``otheruser`` (account_admin on ``other``): no
-  rights at all on anything in account ``demo``;
-* ``viewer`` — connected as BigV ``viewer`` (vm_console on ``demo/web/web1``): may read web1
-  (and so see its group and account) but change nothing;
-* ``owner`` — connected as BigV ``demo`` (account_admin on ``demo``), and a panel superuser
-  (the team's administrator, for the admin pages).
+* ``outsider`` — operator, BigV ``otheruser`` (account_admin on ``other``): nothing in ``demo``;
+* ``viewer`` — operator, BigV ``viewer`` (vm_console on ``demo/web/web1``): may see web1 (and
+  so its group and account) and open its console, change nothing;
+* ``groupadmin`` — operator, BigV ``webadmin`` (group_admin on ``demo/web``);
+* ``accountadmin`` — operator, BigV ``demo`` (account_admin on ``demo``);
+* ``auditor`` — auditor (sees every operation and audit entry, changes nothing), BigV ``demo``;
+* ``owner`` — superuser (the team's administrator: admin pages, anyone's work), BigV ``demo``.
 """
 
 from __future__ import annotations
@@ -19,12 +21,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from panel.core.actor import Actor
 from panel.credentials.services import credentials_connect_api_key, credentials_connect_password
 
-ROLES = ("anonymous", "outsider", "viewer", "owner")
+ROLES = ("anonymous", "outsider", "viewer", "groupadmin", "accountadmin", "auditor", "owner")
+API_KEYS = {
+    "viewer": "apikey.viewer-key",
+    "groupadmin": "apikey.webadmin-key",
+    "accountadmin": "apikey.demo-key",
+    "auditor": "apikey.demo-key",
+    "owner": "apikey.demo-key",
+}
 PANEL_PASSWORD = "matrix-panel-pw-7d1e"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -41,11 +51,11 @@ def panel_user(role: str, *, username: str | None = None) -> Any:
         is_staff=role == "owner",
         is_superuser=role == "owner",
     )
+    if role == "auditor":
+        user.groups.set([Group.objects.get(name="auditor")])
     actor = Actor.system()
-    if role == "owner":
-        credentials_connect_api_key(actor=actor, user=user, api_key="apikey.demo-key")
-    elif role == "viewer":
-        credentials_connect_api_key(actor=actor, user=user, api_key="apikey.viewer-key")
+    if role in API_KEYS:
+        credentials_connect_api_key(actor=actor, user=user, api_key=API_KEYS[role])
     elif role == "outsider":
         credentials_connect_password(
             actor=actor, user=user, username="otheruser", password="other-password"

@@ -1,6 +1,9 @@
-"""Every direct action as one table row: its URL, a valid form, and the API request it makes.
+"""Every direct action as one table row: its URL, a valid form, and the write it makes.
 
-The error-path tests run each row against real failures (403, 401, 404, 500, timeout).
+Every action first reads the VM (``GET …/virtual_machines/{vm}?include_deleted=true``, by the
+URL's names), then makes its one write; rDNS also reads the address in between. The
+error-path tests run each row against the panel's own refusals (role or level, a busy VM)
+and against real failures of the write (401, 500, timeout) or of the read (404).
 """
 
 from __future__ import annotations
@@ -18,11 +21,18 @@ VM_PATH = r"/accounts/demo/groups/web/virtual_machines/web1"
 class Case:
     name: str
     action: Action
-    method: str  # the API request the action makes
+    method: str  # the write the action makes, after reading the VM
     path: str  # regex of its path, for fault injection
     data: dict[str, Any] = field(default_factory=dict)
     url_extra: dict[str, Any] = field(default_factory=dict)
     errors_slot: str = ""
+    lifecycle: bool = False  # needs group_admin (delete, undelete, purge), else vm_admin
+
+    @property
+    def calls(self) -> int:
+        """API calls of an action whose write is answered: the VM read, (rDNS: the address
+        read,) the write."""
+        return 3 if self.name == "ip_rdns" else 2
 
     def url(self, vm: str = "web1", **overrides: Any) -> str:
         return vm_url(vm, self.url_name, **{**self.url_extra, **overrides})
@@ -128,8 +138,22 @@ def cases(disc_id: int) -> list[Case]:
             url_extra={"address": "192.0.2.2"},
             errors_slot="rdns-192-0-2-2-form-errors",
         ),
-        Case("delete", Action.VM_DELETE, "DELETE", VM_PATH + "$", errors_slot="danger-errors"),
-        Case("undelete", Action.VM_UNDELETE, "PUT", VM_PATH + "$", errors_slot="danger-errors"),
+        Case(
+            "delete",
+            Action.VM_DELETE,
+            "DELETE",
+            VM_PATH + "$",
+            errors_slot="danger-errors",
+            lifecycle=True,
+        ),
+        Case(
+            "undelete",
+            Action.VM_UNDELETE,
+            "PUT",
+            VM_PATH + "$",
+            errors_slot="danger-errors",
+            lifecycle=True,
+        ),
         Case(
             "purge",
             Action.VM_PURGE,
@@ -137,6 +161,7 @@ def cases(disc_id: int) -> list[Case]:
             VM_PATH + "$",
             data={"confirm_name": "web1"},
             errors_slot="purge-form-errors",
+            lifecycle=True,
         ),
     ]
 

@@ -56,6 +56,22 @@ def clear_requests(sim: Any) -> None:
     sim_call(sim, "DELETE", "/requests")
 
 
+def vm_path(name: str, group: str = "web") -> str:
+    """The API path of a VM by the names in the panel's URL (what direct actions address)."""
+    return f"/accounts/demo/groups/{group}/virtual_machines/{name}"
+
+
+def writes_after_read(sim: Any, name: str, group: str = "web") -> list[dict[str, Any]]:
+    """The requests the brain received after the action's first one, which must be the read
+    of the VM by its URL's names, deleted ones included (every direct action reads first)."""
+    requests = brain_requests(sim)
+    assert requests, "no request reached the brain"
+    read, *rest = requests
+    assert (read["method"], read["path"]) == ("GET", vm_path(name, group)), requests
+    assert "include_deleted=true" in str(read["query"]), read
+    return rest
+
+
 def vm_id_of(sim: Any, name: str) -> int:
     """The simulator's id of a VM by name (seeded names are unique across the demo world)."""
     world = sim.world
@@ -83,6 +99,23 @@ def text(response: Any) -> str:
     """The response's HTML with tags removed and whitespace collapsed, for wording checks."""
     markup = response.content.decode()
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
+
+
+def vm_addresses(sim: Any, name: str) -> list[str]:
+    """Every address of a VM's interfaces (primary and routed extras) in the simulator."""
+    world = sim.world
+    with world.lock:
+        vm = world.vms[vm_id_of(sim, name)]
+        return [ip for nic in world.vm_nics_of(vm) for ip in (*nic.ips, *nic.extra_ips)]
+
+
+def start_busy_operation(user: Any, name: str = "web1") -> Any:
+    """An active operation on a VM, started as the UI's confirm step does. No worker runs in
+    these tests, so it stays pending: the VM is busy until the test ends."""
+    from panel.vm_changes.services import plan_spec_change
+    from tests.operations.helpers import plan_and_start, ref
+
+    return plan_and_start(user, plan_spec_change, ref=ref(name), cores=4)
 
 
 def disc_ids(sim: Any, name: str) -> list[int]:

@@ -1,4 +1,6 @@
-"""Add, grow and delete discs: one call each, the row(s) changed, audited against the VM."""
+"""Add, grow and delete discs: the VM read, then one write each; the row(s) changed, audited
+against the VM. The read is the audit's "before", the next free label and the grow-only check:
+the discs as BigV has them, whatever the page showed."""
 
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ from tests.vms.helpers import (
     brain_requests,
     clear_requests,
     disc_ids,
+    entries,
     last_entry,
     text,
     vm_id_of,
     vm_url,
+    writes_after_read,
 )
 
 
@@ -26,6 +30,7 @@ def _discs(sim: Any, name: str = "web1") -> list[Any]:
 
 
 def _add(client: Any, data: dict[str, Any], **kw: Any) -> Any:
+    # The page still sends the labels it showed (to redraw the form); the service ignores them.
     base = {"shown_labels": ["disc-1", "disc-2"], "storage_grade": "sata"}
     return client.post(vm_url("web1", "disc_create"), {**base, **data}, **kw)
 
@@ -36,8 +41,8 @@ def test_add_a_disc_appends_its_row(demo_client: Any, sim: Any) -> None:
 
     response = _add(demo_client, {"vm_id": vm_id, "size_gib": "10", "storage_grade": "ssd"}, **HTMX)
 
-    # One call: the label was chosen from the discs the page showed, not by a GET.
-    [request] = brain_requests(sim)
+    # Two calls: the label is the next free one of the discs BigV has, read first.
+    [request] = writes_after_read(sim, "web1")
     assert (request["method"], request["path"]) == (
         "POST",
         "/accounts/demo/groups/web/virtual_machines/web1/discs",
@@ -57,7 +62,9 @@ def test_add_a_disc_appends_its_row(demo_client: Any, sim: Any) -> None:
     entry = last_entry("disc.create")
     assert entry.outcome == "succeeded" and entry.target_label == "web1 in demo/web"
     assert entry.api_status == 201  # what BigV answered, kept for successes too
+    # The label sent to BigV (chosen from the VM as read), as before the change.
     assert entry.params == {"label": "disc-3", "size": 10240, "storage_grade": "ssd"}
+    assert entry.before == {"discs": ["disc-1", "disc-2"]}
     assert entry.after == {"id": new.id, "label": "disc-3", "size": 10240, "grade": "ssd"}
 
 
@@ -93,12 +100,25 @@ def test_invalid_new_discs_make_no_call(
         assert f'value="{data["label"]}"' in response.content.decode()
 
 
-def test_refused_label_shows_beside_the_label(demo_client: Any, sim: Any) -> None:
-    # The page was stale: disc-2 exists but the form did not know, so it picks disc-2.
+def test_stale_page_still_gets_the_next_free_label(demo_client: Any, sim: Any) -> None:
+    # The page was stale: disc-2 exists but the page did not show it. The label is chosen
+    # from the discs as BigV has them, so it is disc-3, not a taken disc-2.
     response = _add(demo_client, {"size_gib": "5", "shown_labels": ["disc-1"]}, **HTMX)
 
+    assert response.status_code == 200
+    assert [d.label for d in _discs(sim)] == ["disc-1", "disc-2", "disc-3"]
+    entry = last_entry("disc.create")
+    assert entry.outcome == "succeeded" and entry.after["label"] == "disc-3"
+    assert entry.before == {"discs": ["disc-1", "disc-2"]}
+
+
+def test_refused_label_shows_beside_the_label(demo_client: Any, sim: Any) -> None:
+    # A label chosen by the person that the VM already has: BigV refuses it.
+    response = _add(demo_client, {"size_gib": "5", "label": "disc-2"}, **HTMX)
+
     assert response["HX-Retarget"] == "#disc-add-form"
-    assert last_entry("disc.create").api_status == 400
+    entry = last_entry("disc.create")
+    assert (entry.outcome, entry.api_status) == ("refused", 400)
     html = response.content.decode()
     assert 'id="disc_new_label_error"' in html and "has already been taken" in html
 
@@ -113,7 +133,7 @@ def test_grow_a_disc_replaces_its_row(demo_client: Any, sim: Any) -> None:
         **HTMX,
     )
 
-    [request] = brain_requests(sim)
+    [request] = writes_after_read(sim, "web1")
     assert request["method"] == "PUT" and request["path"].endswith(f"/discs/{disc_id}")
     assert _discs(sim)[0].size == 40960
     html = response.content.decode()
@@ -121,7 +141,7 @@ def test_grow_a_disc_replaces_its_row(demo_client: Any, sim: Any) -> None:
     assert "40 GiB" in html
     assert "is now 40 GiB" in text(response)
     entry = last_entry("disc.resize")
-    assert entry.before == {"size": 25600} and entry.after == {"size": 40960}
+    assert entry.before == {"size": 25600} and entry.after == {"size": 40960}  # BigV's sizes
     assert entry.params == {"disc_id": disc_id, "size": 40960}
 
 
@@ -142,9 +162,11 @@ def test_grow_only_is_checked_before_any_call(size_gib: str, demo_client: Any, s
     assert f'value="{size_gib}"' in response.content.decode()
 
 
-def test_shrink_refused_by_the_api_is_shown_beside_the_size(demo_client: Any, sim: Any) -> None:
-    # A tampered (or stale) current size gets past the form; the API refuses the shrink.
+def test_tampered_current_size_cannot_shrink_a_disc(demo_client: Any, sim: Any) -> None:
+    # A tampered current size gets past the form; the service checks grow-only against the
+    # disc as BigV has it (25 GiB) and refuses before any write, beside the size.
     disc_id = disc_ids(sim, "web1")[0]
+    clear_requests(sim)
 
     response = demo_client.post(
         vm_url("web1", "disc_resize", disc=disc_id),
@@ -152,9 +174,36 @@ def test_shrink_refused_by_the_api_is_shown_beside_the_size(demo_client: Any, si
         **HTMX,
     )
 
-    assert "cannot be reduced" in text(response)
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == f"#disc-{disc_id}-resize-form"
+    assert "Discs can only grow: this one is 25 GiB now." in text(response)
     assert re.search(r'id="disc\d+_size_gib_error"', response.content.decode())
-    assert last_entry("disc.resize").outcome == "refused"
+    assert writes_after_read(sim, "web1") == []
+    assert _discs(sim)[0].size == 25600
+    assert entries("disc.resize") == []  # invalid input: like a form error, not audited
+
+
+def test_stale_page_cannot_shrink_a_disc(demo_client: Any, sim: Any) -> None:
+    # The page said 10 GiB, so 20 GiB looked like growing it; BigV has 50 GiB now.
+    disc_id = disc_ids(sim, "web1")[1]
+    assert _discs(sim)[1].size == 51200
+    clear_requests(sim)
+
+    response = demo_client.post(
+        vm_url("web1", "disc_resize", disc=disc_id),
+        {"size_gib": "20", "current_size": "10240", "shown_label": "disc-2"},
+        **HTMX,
+    )
+
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == f"#disc-{disc_id}-resize-form"
+    html = response.content.decode()
+    assert f'id="disc{disc_id}_size_gib_error"' in html
+    assert "Discs can only grow: this one is 50 GiB now." in text(response)
+    assert 'value="20"' in html  # what was typed stays
+    assert writes_after_read(sim, "web1") == []
+    assert _discs(sim)[1].size == 51200
+    assert entries("disc.resize") == []
 
 
 def test_delete_a_disc_removes_its_row(demo_client: Any, sim: Any) -> None:
@@ -163,11 +212,11 @@ def test_delete_a_disc_removes_its_row(demo_client: Any, sim: Any) -> None:
 
     response = demo_client.post(
         vm_url("web1", "disc_delete", disc=disc_id),
-        {"vm_id": vm_id_of(sim, "web1"), "shown_label": "disc-2", "shown_size": "51200"},
+        {"vm_id": vm_id_of(sim, "web1"), "shown_label": "disc-2"},
         **HTMX,
     )
 
-    [request] = brain_requests(sim)
+    [request] = writes_after_read(sim, "web1")
     assert request["method"] == "DELETE" and "purge=true" in str(request["query"])
     assert [d.id for d in _discs(sim)] == [disc_ids(sim, "web1")[0]]
     html = response.content.decode()
@@ -175,7 +224,8 @@ def test_delete_a_disc_removes_its_row(demo_client: Any, sim: Any) -> None:
     assert "Deleted disc disc-2 of web1." in text(response)
     entry = last_entry("disc.delete")
     assert entry.params == {"disc_id": disc_id, "purge": True}
-    assert entry.before == {"label": "disc-2", "size": 51200}
+    # The disc as BigV had it, read before the delete (the page sent only its label).
+    assert entry.before == {"id": disc_id, "label": "disc-2", "size": 51200, "grade": "sata"}
 
 
 def test_delete_a_disc_is_confirmed(demo_client: Any, sim: Any) -> None:

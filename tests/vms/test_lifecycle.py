@@ -13,7 +13,9 @@ from tests.vms.helpers import (
     sim_vm,
     text,
     vm_id_of,
+    vm_path,
     vm_url,
+    writes_after_read,
 )
 
 
@@ -24,10 +26,13 @@ def _names(user: Any, group: str, *, include_deleted: bool = False) -> list[str]
 
 def test_delete_then_undelete(demo_client: Any, demo_user: Any, sim: Any) -> None:
     vm_id = vm_id_of(sim, "web2")
+    clear_requests(sim)
 
     deleted = demo_client.post(vm_url("web2", "delete"), {"vm_id": vm_id}, **HTMX)
 
     assert deleted.status_code == 200
+    [write] = writes_after_read(sim, "web2")
+    assert (write["method"], write["path"]) == ("DELETE", vm_path("web2"))
     assert sim_vm(sim, vm_id)["deleted"] is True
     assert "web2" not in _names(demo_user, "web")
     assert "web2" in _names(demo_user, "web", include_deleted=True)
@@ -39,7 +44,9 @@ def test_delete_then_undelete(demo_client: Any, demo_user: Any, sim: Any) -> Non
     entry = last_entry("vm.delete")
     assert entry.outcome == "succeeded" and entry.target_id == str(vm_id)
     assert entry.api_status == 204
-    assert entry.before == {"deleted": False} and entry.after == {"deleted": True}
+    # "Before" is web2 as BigV had it right before the delete: running, not deleted.
+    assert entry.before == {"deleted": False, "power_on": True}
+    assert entry.after == {"deleted": True}
 
     # It appears with show-deleted, and is undeleted from there.
     shown = demo_client.get(vm_url("web2") + "?deleted=1")
@@ -50,7 +57,8 @@ def test_delete_then_undelete(demo_client: Any, demo_user: Any, sim: Any) -> Non
     assert undeleted["HX-Redirect"] == vm_url("web2")
     assert sim_vm(sim, vm_id)["deleted"] is False
     assert "web2" in _names(demo_user, "web")
-    assert last_entry("vm.undelete").after == {"deleted": False}
+    entry = last_entry("vm.undelete")
+    assert entry.before == {"deleted": True} and entry.after == {"deleted": False}
     page = demo_client.get(vm_url("web2"))
     assert "Undeleted web2." in text(page) and "Delete VM" in text(page)
 
@@ -80,14 +88,19 @@ def test_purge_needs_the_name_typed(demo_client: Any, demo_user: Any, sim: Any) 
     assert "That is not the VM's name; type staging exactly." in text(wrong)
     assert 'value="stagin"' in wrong.content.decode()
     assert "staging" in _names(demo_user, "default", include_deleted=True)
+    clear_requests(sim)
 
     right = demo_client.post(url, {"vm_id": vm_id, "confirm_name": "staging"}, **HTMX)
 
     assert right["HX-Redirect"] == "/accounts/demo/groups/default/"
+    [write] = writes_after_read(sim, "staging", group="default")
+    assert (write["method"], write["path"]) == ("DELETE", vm_path("staging", "default"))
+    assert "purge=true" in str(write["query"])
     assert "staging" not in _names(demo_user, "default", include_deleted=True)
     entry = last_entry("vm.purge")
     assert entry.outcome == "succeeded" and entry.target_label == "staging in demo/default"
     assert entry.target_id == str(vm_id)
+    assert entry.before == {"deleted": True}  # read with include_deleted, as BigV had it
 
     # The name is free again: another VM may take it.
     renamed = demo_client.post(

@@ -1,4 +1,8 @@
-"""Rename, CD-ROM, keymap, hardware-profile lock and autoreboot."""
+"""Rename, CD-ROM, keymap, hardware-profile lock and autoreboot.
+
+Each reads the VM, then makes one partial PUT; the audit's "before" is the setting as BigV had
+it (the forms carry no state of the VM).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,13 @@ from tests.vms.helpers import (
     clear_requests,
     fault,
     last_entry,
+    sim_patch,
     sim_vm,
     text,
     vm_id_of,
+    vm_path,
     vm_url,
+    writes_after_read,
 )
 
 
@@ -29,10 +36,13 @@ def _post(client: Any, action: str, data: dict[str, Any], *, htmx: bool = True) 
 
 def test_rename_loads_the_page_at_its_new_address(demo_client: Any, sim: Any) -> None:
     vm_id = vm_id_of(sim, "web1")
+    clear_requests(sim)
 
     response = _post(demo_client, "rename", {"vm_id": vm_id, "name": "frontend1"})
 
     assert response.status_code == 200
+    [write] = writes_after_read(sim, "web1")
+    assert (write["method"], write["path"]) == ("PUT", vm_path("web1"))
     assert response["HX-Redirect"] == vm_url("frontend1")
     assert sim_vm(sim, vm_id)["name"] == "frontend1"
     entry = last_entry("vm.rename")
@@ -99,14 +109,15 @@ def test_insert_and_eject_an_iso(demo_client: Any, sim: Any) -> None:
     vm_id = vm_id_of(sim, "web1")
     url = "https://cdimage.example.org/debian-12.iso"
 
-    inserted = _post(demo_client, "cdrom", {"vm_id": vm_id, "url": url, "shown_cdrom_url": ""})
+    inserted = _post(demo_client, "cdrom", {"vm_id": vm_id, "url": url})
 
     assert sim_vm(sim, vm_id)["cdrom_url"] == url
     assert "Inserted the ISO" in text(inserted) and "Eject CD-ROM" in text(inserted)
     entry = last_entry("vm.cdrom")
     assert entry.params == {"cdrom_url": url} and entry.after == {"cdrom_url": url}
+    assert entry.before == {"cdrom_url": None}
 
-    ejected = _post(demo_client, "cdrom", {"vm_id": vm_id, "clear": "1", "shown_cdrom_url": url})
+    ejected = _post(demo_client, "cdrom", {"vm_id": vm_id, "clear": "1"})
 
     assert sim_vm(sim, vm_id)["cdrom_url"] is None
     assert "Ejected the CD-ROM of web1." in text(ejected)
@@ -147,12 +158,24 @@ def test_set_and_clear_the_keymap(demo_client: Any, sim: Any) -> None:
     assert sim_vm(sim, vm_id)["keymap"] == "de"
     assert "Keymap of web1 is now de." in text(set_response)
     assert '<option value="de" selected>' in set_response.content.decode()
+    assert last_entry("vm.keymap").before == {"keymap": None}
 
-    _post(demo_client, "keymap", {"vm_id": vm_id, "keymap": "none", "shown_keymap": "de"})
+    _post(demo_client, "keymap", {"vm_id": vm_id, "keymap": "none"})
 
     assert sim_vm(sim, vm_id)["keymap"] is None
     entry = last_entry("vm.keymap")
     assert entry.before == {"keymap": "de"} and entry.after == {"keymap": None}
+
+
+def test_keymap_before_is_the_keymap_bigv_had(demo_client: Any, sim: Any) -> None:
+    vm_id = vm_id_of(sim, "web1")
+    sim_patch(sim, vm_id, keymap="fr")  # changed elsewhere: the page still showed none
+
+    _post(demo_client, "keymap", {"vm_id": vm_id, "keymap": "de", "shown_keymap": ""})
+
+    assert sim_vm(sim, vm_id)["keymap"] == "de"
+    entry = last_entry("vm.keymap")
+    assert entry.before == {"keymap": "fr"} and entry.after == {"keymap": "de"}
 
 
 def test_unknown_keymap_is_refused_before_any_call(demo_client: Any, sim: Any) -> None:
@@ -183,7 +206,9 @@ def test_keymap_refused_by_the_api_shows_beside_the_field(demo_client: Any, sim:
     assert 'id="keymap_keymap_error"' in html
     assert "is not supported on this hardware profile" in html
     assert '<option value="fr" selected>' in html
-    assert last_entry("vm.keymap").api_status == 400
+    entry = last_entry("vm.keymap")
+    assert (entry.outcome, entry.api_status) == ("refused", 400)
+    assert entry.before == {"keymap": None}
 
 
 # --- toggles ------------------------------------------------------------------------------
@@ -191,7 +216,7 @@ def test_keymap_refused_by_the_api_shows_beside_the_field(demo_client: Any, sim:
 
 def test_lock_and_unlock_the_hardware_profile(demo_client: Any, sim: Any) -> None:
     vm_id = vm_id_of(sim, "web1")
-    form = {"vm_id": vm_id, "value": "true", "shown_hardware_profile_locked": "False"}
+    form = {"vm_id": vm_id, "value": "true"}
 
     locked = _post(demo_client, "hardware_profile_lock", form)
 
@@ -204,6 +229,9 @@ def test_lock_and_unlock_the_hardware_profile(demo_client: Any, sim: Any) -> Non
     _post(demo_client, "hardware_profile_lock", {"vm_id": vm_id, "value": "false"})
 
     assert sim_vm(sim, vm_id)["hardware_profile_locked"] is False
+    entry = last_entry("vm.hardware_profile")
+    assert entry.before == {"hardware_profile_locked": True}
+    assert entry.after == {"hardware_profile_locked": False}
 
 
 def test_toggle_autoreboot(demo_client: Any, sim: Any) -> None:
@@ -214,7 +242,8 @@ def test_toggle_autoreboot(demo_client: Any, sim: Any) -> None:
     assert sim_vm(sim, vm_id)["autoreboot_on"] is False
     assert "Auto-reboot of web1 is off." in text(response)
     assert "Turn auto-reboot on" in text(response)
-    assert last_entry("vm.autoreboot").after == {"autoreboot_on": False}
+    entry = last_entry("vm.autoreboot")
+    assert entry.before == {"autoreboot_on": True} and entry.after == {"autoreboot_on": False}
 
 
 def test_toggle_without_a_value_makes_no_call(demo_client: Any, sim: Any) -> None:

@@ -16,16 +16,19 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from panel.access import visibility
+from panel.access.policy import may_cancel, may_stop
+from panel.activity import selectors
 from panel.activity.live import events
 from panel.activity.live.sse import Snapshot, event_stream, live_stream
-from panel.activity.templatetags.activity_tags import team_state_now
-from panel.operations import selectors
 from panel.operations.models import Batch, Operation
+from panel.operations.selectors import batch_is_final
 
 PROGRESS = "_components/progress.html"
 RUNNING_NOW = "_components/running_now.html"
@@ -53,10 +56,15 @@ def _op_key(op: Operation) -> tuple[Any, ...]:
 
 def _progress_context(request: HttpRequest, op: Operation) -> dict[str, Any]:
     view = "detail" if request.GET.get("view") == "detail" else ""
-    return {"op": op, "view": view, "compact": request.GET.get("compact") == "1"}
+    return {
+        "op": op,
+        "view": view,
+        "compact": request.GET.get("compact") == "1",
+        "may_cancel": view == "detail" and may_cancel(request.user, op),
+    }
 
 
-async def _rendered(snapshot: Callable[..., Snapshot], *args: Any) -> Snapshot:
+async def _rendered[T](snapshot: Callable[..., T], *args: Any) -> T:
     """Render on the request's thread, then hand its database connection back.
 
     A stream waits seconds to minutes between renders, and every page has one open (the
@@ -67,7 +75,7 @@ async def _rendered(snapshot: Callable[..., Snapshot], *args: Any) -> Snapshot:
     return await sync_to_async(_then_release)(snapshot, *args)
 
 
-def _then_release(snapshot: Callable[..., Snapshot], *args: Any) -> Snapshot:
+def _then_release[T](snapshot: Callable[..., T], *args: Any) -> T:
     try:
         return snapshot(*args)
     finally:
@@ -80,7 +88,7 @@ def _then_release(snapshot: Callable[..., Snapshot], *args: Any) -> Snapshot:
 
 
 def _operation_snapshot(request: HttpRequest, operation_id: uuid.UUID) -> Snapshot:
-    op = selectors.operation(operation_id)
+    op = selectors.operation(request.user, operation_id)
     if op is None:
         return Snapshot.progress(_GONE, final=True)
     context = _progress_context(request, op)
@@ -92,8 +100,8 @@ def _operation_snapshot(request: HttpRequest, operation_id: uuid.UUID) -> Snapsh
 async def operation_events(request: HttpRequest, operation_id: uuid.UUID) -> HttpResponseBase:
     if refused := _not_asgi(request):
         return refused
-    if not await Operation.objects.filter(pk=operation_id).aexists():
-        raise Http404("No such operation.")
+    if await _rendered(selectors.operation, request.user, operation_id) is None:
+        raise Http404("No such operation, or not one you may see.")
 
     async def snapshot() -> Snapshot:
         return await _rendered(_operation_snapshot, request, operation_id)
@@ -104,9 +112,9 @@ async def operation_events(request: HttpRequest, operation_id: uuid.UUID) -> Htt
 
 @require_GET
 def operation_progress(request: HttpRequest, operation_id: uuid.UUID) -> HttpResponse:
-    op = selectors.operation(operation_id)
+    op = selectors.operation(request.user, operation_id)
     if op is None:
-        raise Http404("No such operation.")
+        raise Http404("No such operation, or not one you may see.")
     response = render(request, f"{PROGRESS}#polled", _progress_context(request, op))
     if op.is_terminal:
         response.status_code = STOP_POLLING
@@ -116,12 +124,8 @@ def operation_progress(request: HttpRequest, operation_id: uuid.UUID) -> HttpRes
 # --- the team ("running now") ----------------------------------------------------------------
 
 
-def _team_context() -> dict[str, Any]:
-    return {"team": team_state_now()}
-
-
-def _team_snapshot(request: HttpRequest) -> Snapshot:
-    context = _team_context()
+def _team_snapshot(request: HttpRequest, within: Q | None) -> Snapshot:
+    context = {"team": selectors.team_state(request.user, within, known=True)}
     rendered = (
         ("count", render_to_string(f"{RUNNING_NOW}#count", context, request=request)),
         ("list", render_to_string(f"{RUNNING_NOW}#list", context, request=request)),
@@ -136,8 +140,12 @@ async def team_events(request: HttpRequest) -> HttpResponseBase:
     if refused := _not_asgi(request):
         return refused
 
+    # What the person may see is decided once per stream (it is re-opened every few
+    # minutes, MAX_STREAM_SECONDS), not on every render.
+    within = await _rendered(visibility.operations_filter, request.user)
+
     async def snapshot() -> Snapshot:
-        return await _rendered(_team_snapshot, request)
+        return await _rendered(_team_snapshot, request, within)
 
     return event_stream(live_stream([events.TEAM_CHANNEL], snapshot))
 
@@ -145,14 +153,15 @@ async def team_events(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def running(request: HttpRequest) -> HttpResponse:
     """The polling fallback of the header indicator (never 286: the team never finishes)."""
-    return render(request, f"{RUNNING_NOW}#polled", _team_context())
+    return render(request, f"{RUNNING_NOW}#polled", {"team": selectors.team_state(request.user)})
 
 
 # --- one batch -------------------------------------------------------------------------------
 
 
-def batch_context(batch: Batch) -> dict[str, Any]:
-    ops = selectors.batch_operations(batch)
+def batch_context(user: Any, batch: Batch) -> dict[str, Any]:
+    """The batch as ``user`` may see it: only the VMs they may see are listed."""
+    ops = selectors.batch_operations(user, batch)
     counts = {status: 0 for status in ("active", "succeeded", "failures", "cancelled")}
     for op in ops:
         if not op.is_terminal:
@@ -167,15 +176,16 @@ def batch_context(batch: Batch) -> dict[str, Any]:
         "batch": batch,
         "ops": ops,
         "counts": counts,
-        "final": selectors.batch_is_final(batch, ops),
+        "final": batch_is_final(batch, ops),
+        "may_stop": may_stop(user, batch),
     }
 
 
 def _batch_snapshot(request: HttpRequest, batch_id: uuid.UUID) -> Snapshot:
-    batch = selectors.batch(batch_id)
+    batch = selectors.batch(request.user, batch_id)
     if batch is None:
         return Snapshot.progress(_GONE, final=True)
-    context = batch_context(batch)
+    context = batch_context(request.user, batch)
     html = render_to_string(f"{BATCH}#body", context, request=request)
     key = (batch.status, tuple(_op_key(op) for op in context["ops"]))
     return Snapshot.progress(html, final=context["final"], key=key)
@@ -185,8 +195,8 @@ def _batch_snapshot(request: HttpRequest, batch_id: uuid.UUID) -> Snapshot:
 async def batch_events(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponseBase:
     if refused := _not_asgi(request):
         return refused
-    if not await Batch.objects.filter(pk=batch_id).aexists():
-        raise Http404("No such batch.")
+    if await _rendered(selectors.batch, request.user, batch_id) is None:
+        raise Http404("No such batch, or not one you may see.")
 
     async def snapshot() -> Snapshot:
         return await _rendered(_batch_snapshot, request, batch_id)
@@ -196,10 +206,10 @@ async def batch_events(request: HttpRequest, batch_id: uuid.UUID) -> HttpRespons
 
 @require_GET
 def batch_progress(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
-    batch = selectors.batch(batch_id)
+    batch = selectors.batch(request.user, batch_id)
     if batch is None:
-        raise Http404("No such batch.")
-    context = batch_context(batch)
+        raise Http404("No such batch, or not one you may see.")
+    context = batch_context(request.user, batch)
     response = render(request, f"{BATCH}#polled", context)
     if context["final"]:
         response.status_code = STOP_POLLING

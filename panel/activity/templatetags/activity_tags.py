@@ -13,6 +13,8 @@ from typing import Any
 from django import template
 from django.utils.dateparse import parse_datetime
 
+from panel.activity import selectors as activity_selectors
+from panel.activity.selectors import TeamState
 from panel.audit.models import AuditEntry
 from panel.audit.selectors import entries_for_operation
 from panel.operations import selectors
@@ -151,23 +153,12 @@ def step_rows(op: Operation) -> list[StepRow]:
     return rows
 
 
-@dataclass(frozen=True, slots=True)
-class TeamState:
-    """What the header's "running now" shows: how many are active, and the newest few."""
-
-    count: int
-    ops: list[Operation]
-
-
-def team_state_now() -> TeamState:
-    count, ops = selectors.active_operations()
-    return TeamState(count=count, ops=ops)
-
-
-@register.simple_tag
-def team_state() -> TeamState:
-    """For _components/running_now.html when it is included (base.html's header)."""
-    return team_state_now()
+@register.simple_tag(takes_context=True)
+def team_state(context: template.Context) -> TeamState:
+    """For _components/running_now.html when it is included (base.html's header): what
+    runs now that the person may see."""
+    request = context.get("request")
+    return activity_selectors.team_state(getattr(request, "user", None))
 
 
 @register.simple_tag

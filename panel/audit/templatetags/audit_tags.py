@@ -51,6 +51,7 @@ _BADGES = {
     "refused": "badge-deleted",
     "denied": "badge-deleted",
     "started": "badge-pending",
+    "unknown": "badge-pending",
 }
 
 

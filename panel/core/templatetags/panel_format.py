@@ -3,9 +3,9 @@ made safe to put into a URL."""
 
 from __future__ import annotations
 
-import re
-
 from django import template
+
+from panel.core.names import segment
 
 register = template.Library()
 
@@ -33,15 +33,7 @@ def gib(value: int | None) -> str:
     return f"{text} GiB"
 
 
-# BigV's own rule for account, group and VM names (a DNS label).
-_NAME_SEGMENT = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-
-
 @register.filter
 def url_segment(name: str | None, object_id: int | None) -> str:
-    """A BigV name as a URL path segment — or the object's id (BigV takes either) when the
-    name is not a DNS label. Strings from the API are shown, never trusted for shape: a name
-    with a "/" would otherwise break the whole page (reverse() fails) or point elsewhere."""
-    if name and _NAME_SEGMENT.match(name):
-        return name
-    return str(object_id) if object_id is not None else (name or "")
+    """A BigV name as a URL path segment, or the object's id (``panel.core.names.segment``)."""
+    return segment(name, object_id)

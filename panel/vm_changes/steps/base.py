@@ -32,13 +32,18 @@ class VmStepContext(StepContext):
         return vm
 
     def path(self, vm: VirtualMachine) -> tuple[str, str, str]:
-        """Where to write: account and group names for the VM's current group, and its id."""
-        places = {self.op.original.get("group_id"): (self.op.account, self.op.group)}
+        """Where to write: the account, then the VM's group and the VM **by id** — so that
+        renaming the group (or the VM) while an operation runs cannot break it."""
         params = self.op.params
-        if params.get("target_group_id") is not None:
-            places[params["target_group_id"]] = (params["target_account"], params["target_group"])
-        account, group = places.get(vm.group_id, (self.op.account, self.op.group))
-        return account, group, str(vm.id)
+        account = self.op.account
+        if params.get("target_group_id") is not None and vm.group_id == params["target_group_id"]:
+            account = params["target_account"]
+        return account, str(vm.group_id), str(vm.id)
+
+    def group_segment(self) -> str:
+        """The group the operation started in, by id (a create's group, before any VM)."""
+        group_id = self.op.original.get("group_id")
+        return str(group_id) if group_id is not None else self.op.group
 
     def after(self, result: object) -> dict[str, Any] | None:
         if not isinstance(result, VirtualMachine):

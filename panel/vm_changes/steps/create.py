@@ -57,7 +57,7 @@ def _adopt(ctx: VmStepContext, vm_id: int) -> None:
 def _find_by_name(ctx: VmStepContext) -> VirtualMachine | None:
     op = ctx.op
     try:
-        return ctx.client.vm(op.account, op.group, op.vm_name, include_deleted=True)
+        return ctx.client.vm(op.account, ctx.group_segment(), op.vm_name, include_deleted=True)
     except NotFound:
         return None
 
@@ -78,7 +78,7 @@ def create(ctx: VmStepContext) -> StepResult:
     vm = ctx.write(
         Action.VM_CREATE,
         f"create {spec.name}",
-        lambda: ctx.client.vm_create(op.account, op.group, spec),
+        lambda: ctx.client.vm_create(op.account, ctx.group_segment(), spec),
         params={**public, "sealed_inputs": sorted(values)},
         secret_values=list(values.values()),
     )
@@ -118,11 +118,11 @@ def delete_created(ctx: VmStepContext) -> StepResult:
             vm = None
     if vm is None or vm.deleted:
         return Done("nothing to delete", skipped=not ctx.acted)
-    seg = str(vm.id)
+    account, group, seg = ctx.path(vm)
     ctx.write(
         Action.VM_DELETE,
         "delete the new VM",
-        lambda: ctx.client.vm_delete(op.account, op.group, seg),
+        lambda: ctx.client.vm_delete(account, group, seg),
         params={"purge": False},
     )
     return Done("deleted (BigV can undelete it for a while)")

@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from panel.access.levels import Need
+from panel.access.policy import require_on_path
 from panel.bigv import BigVClient
 from panel.credentials.clients import client_for, definitions
 from panel.inventory.validation import validate_group_name
@@ -39,6 +41,7 @@ def _vm_url(ref: VmRef) -> str:
 
 @require_http_methods(ACTIONS)
 def spec_change(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    require_on_path(request.user, account, group, vm, Need.MANAGE)
     ref = _ref(account, group, vm)
     profiles = definitions().hardware_profiles
     initial: dict[str, Any] = {}
@@ -68,6 +71,7 @@ def spec_change(request: HtmxHttpRequest, account: str, group: str, vm: str) -> 
 
 @require_http_methods(ACTIONS)
 def move(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    require_on_path(request.user, account, group, vm, Need.LIFECYCLE)
     ref = _ref(account, group, vm)
     if request.method == "GET":
         with client_for(request.user) as client:
@@ -96,6 +100,7 @@ def move(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpRes
 
 @require_http_methods(ACTIONS)
 def reimage(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    require_on_path(request.user, account, group, vm, Need.MANAGE)
     ref = _ref(account, group, vm)
     distributions = definitions().distributions
 
@@ -120,6 +125,7 @@ def reimage(request: HtmxHttpRequest, account: str, group: str, vm: str) -> Http
 def graceful(
     request: HtmxHttpRequest, account: str, group: str, vm: str, *, restart: bool
 ) -> HttpResponse:
+    require_on_path(request.user, account, group, vm, Need.MANAGE)
     ref = _ref(account, group, vm)
 
     def make_form(data: Any = None, initial: Any = None) -> BaseForm:

@@ -9,6 +9,9 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from panel.access.levels import Need
+from panel.access.policy import Denied, NotVisible, account_abilities, groups_allowing
+from panel.access.roles import may_change, role_name
 from panel.bigv import BigVClient
 from panel.credentials.clients import client_for, definitions
 from panel.vm_changes import selectors, services
@@ -23,6 +26,13 @@ from .flow import Flow
 @require_http_methods(["GET", "POST"])
 def create_vm(request: HtmxHttpRequest, account: str) -> HttpResponse:
     defs = definitions()
+    if not account_abilities(request.user, account).visible:
+        raise NotVisible()
+    if not may_change(request.user):
+        raise Denied(f"Your panel role ({role_name(request.user)}) changes nothing in BigV.")
+    allowed = groups_allowing(request.user, account, Need.LIFECYCLE)
+    if not allowed:
+        raise Denied(f"Your BigV user may not create VMs in any group of {account}.")
     if request.method == "GET":
         with client_for(request.user) as client:
             groups = selectors.group_names(client=client, account=account)
@@ -30,6 +40,7 @@ def create_vm(request: HtmxHttpRequest, account: str) -> HttpResponse:
         # As on the move form: the group choices ride along, so invalid input costs no
         # API call; the plan checks that the group exists and the name is free.
         groups = _valid_names(request.POST.getlist("choice_group"))
+    groups = [name for name in groups if name in allowed]  # only where one may create
     wanted_group = request.GET.get("group", "")
     initial: dict[str, Any] = {"group": wanted_group} if wanted_group in groups else {}
 

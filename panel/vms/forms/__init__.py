@@ -3,12 +3,11 @@
 Choices that come from BigV (keymaps, sendkeys, storage grades) are passed in as the cached
 ``Definitions``; the forms never fetch anything themselves (docs/architecture.md, Layers).
 
-``shown_*`` hidden fields carry the values the page displayed when the user clicked. They are
-recorded as the audit entry's *before* (what the actor saw), so an action costs exactly one
-API call; the *after* always comes from the API's answer. They are never sent to BigV.
+No form carries the VM's state: the services read it from BigV before any write (the audit's
+*before*); the *after* comes from the API's answer.
 """
 
-from ._common import MAX_DISC_GIB, MIB_PER_GIB, ShownStateForm, dns_label_errors, hostname_errors
+from ._common import MAX_DISC_GIB, MIB_PER_GIB, dns_label_errors, hostname_errors
 from .discs import DiscCreateForm, DiscDeleteForm, DiscResizeForm
 from .network import RdnsForm
 from .vm import (
@@ -37,7 +36,6 @@ __all__ = [
     "RdnsForm",
     "RenameForm",
     "SendkeyForm",
-    "ShownStateForm",
     "dns_label_errors",
     "hostname_errors",
 ]

@@ -1,33 +1,21 @@
-"""What the VM forms share: the "shown state" base, hidden-field helpers and name rules."""
+"""What the VM forms share: hidden-field helpers and name rules."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django import forms
+
+from panel.core.names import is_bigv_name
 
 MIB_PER_GIB = 1024
 MAX_DISC_GIB = 2048  # 2 TiB per disc (docs/bigv-api.md §12)
 MAX_SENDKEYS = 4
 
-DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 HOST_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 # vda, sdb, hda, xvdc, vdb1 … — the docs forbid labels that look like Unix device names.
 DEVICE_NAME = re.compile(r"^(?:[hsv]d|xvd)[a-z]{1,2}\d*$", re.IGNORECASE)
 DISC_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
-
-
-class ShownStateForm(forms.Form):
-    """A form whose ``shown_*`` hidden fields describe the state the page showed."""
-
-    def shown(self) -> dict[str, Any]:
-        data = getattr(self, "cleaned_data", {})
-        return {
-            name.removeprefix("shown_"): value
-            for name, value in data.items()
-            if name.startswith("shown_") and value is not None
-        }
 
 
 def hidden_flag() -> forms.NullBooleanField:
@@ -45,7 +33,7 @@ def dns_label_errors(value: str) -> str | None:
         return "Use at most 63 characters."
     if value != value.lower():
         return "Use lowercase letters only."
-    if not DNS_LABEL.match(value):
+    if not is_bigv_name(value):
         return "Use letters, digits and hyphens, not starting or ending with a hyphen."
     return None
 

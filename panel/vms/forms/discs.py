@@ -14,7 +14,6 @@ from ._common import (
     DISC_LABEL,
     MAX_DISC_GIB,
     MIB_PER_GIB,
-    ShownStateForm,
     hidden_text,
 )
 
@@ -70,8 +69,8 @@ class DiscCreateForm(forms.Form):
 
 class DiscResizeForm(forms.Form):
     size_gib = _size_field("New size (GiB)")
-    # The size the page showed; grow-only is checked against it before any API call (the
-    # API refuses a shrink too, so a tampered value only earns a refusal).
+    # The size the page showed: grow-only is checked against it before any API call, for a
+    # quick answer; the service checks again against the disc as BigV has it.
     current_size = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     shown_label = hidden_text()  # only to redraw the row's form after an error
 
@@ -93,6 +92,8 @@ class DiscResizeForm(forms.Form):
         return int(self.cleaned_data["size_gib"]) * MIB_PER_GIB
 
 
-class DiscDeleteForm(ShownStateForm):
+class DiscDeleteForm(forms.Form):
+    """No input: the label only words the question and the message (the audit's "before" is
+    the disc as BigV has it)."""
+
     shown_label = hidden_text()
-    shown_size = forms.IntegerField(required=False, widget=forms.HiddenInput)

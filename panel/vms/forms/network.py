@@ -8,15 +8,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ._common import ShownStateForm, hidden_text, hostname_errors
+from ._common import hostname_errors
 
 # --- network ------------------------------------------------------------------------------
 
 
-class RdnsForm(ShownStateForm):
+class RdnsForm(forms.Form):
     # A generous limit so that the 253-character rule below gives the message.
     rdns = forms.CharField(label="Reverse DNS", max_length=1000)
-    shown_rdns = hidden_text()
 
     def __init__(self, *args: Any, address: str, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"rdns-{self.slug(address)}_%s")

@@ -10,22 +10,18 @@ from django.core.validators import URLValidator
 
 from panel.bigv.types import Definitions
 
-from ._common import MAX_SENDKEYS, ShownStateForm, dns_label_errors, hidden_flag, hidden_text
+from ._common import MAX_SENDKEYS, dns_label_errors
 
 # --- power --------------------------------------------------------------------------------
 
 
-class PowerForm(ShownStateForm):
-    """Start, stop, reboot, powerdown and reset take no input, only the state shown."""
-
-    shown_power_on = hidden_flag()
-    shown_autoreboot_on = hidden_flag()
+class PowerForm(forms.Form):
+    """Start, stop, reboot, powerdown and reset take no input: the server reads the VM's
+    state itself (the audit's "before"), whatever the page showed."""
 
 
-class SendkeyForm(ShownStateForm):
+class SendkeyForm(forms.Form):
     """A key combination built by choosing up to four keys, e.g. ctrl + alt + delete."""
-
-    shown_power_on = hidden_flag()
 
     def __init__(self, *args: Any, definitions: Definitions, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "sendkey_%s")
@@ -81,7 +77,7 @@ class RenameForm(forms.Form):
 _HTTP_URL = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// URL.")
 
 
-class CdromForm(ShownStateForm):
+class CdromForm(forms.Form):
     """Set the ISO URL, or clear it with the ``clear`` button."""
 
     url = forms.CharField(
@@ -91,7 +87,6 @@ class CdromForm(ShownStateForm):
         help_text="An http:// or https:// address of an ISO image.",
     )
     clear = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    shown_cdrom_url = hidden_text()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "cdrom_%s")
@@ -114,10 +109,8 @@ class CdromForm(ShownStateForm):
         return None if self.cleaned_data.get("clear") else self.cleaned_data["url"]
 
 
-class KeymapForm(ShownStateForm):
+class KeymapForm(forms.Form):
     NONE = "none"
-
-    shown_keymap = hidden_text()
 
     def __init__(self, *args: Any, definitions: Definitions, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "keymap_%s")
@@ -133,7 +126,7 @@ class KeymapForm(ShownStateForm):
         return None if value == self.NONE else value
 
 
-class FlagForm(ShownStateForm):
+class FlagForm(forms.Form):
     """Toggles (hardware-profile lock, autoreboot) post the absolute value wanted, so a
     double click or a stale page never flips the setting back."""
 
@@ -141,7 +134,7 @@ class FlagForm(ShownStateForm):
 
     def __init__(self, *args: Any, attribute: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[f"shown_{attribute}"] = hidden_flag()
+        self.attribute = attribute
 
     def clean_value(self) -> bool:
         value = self.cleaned_data.get("value")

@@ -1,4 +1,5 @@
-"""VM services: each validates, makes ONE BigV call, audits and returns a typed value.
+"""VM services: each validates, reads the VM, refuses what may not happen, makes ONE write,
+audits and returns a typed value.
 
 Keyword-only, ``actor`` first, the client passed in (docs/architecture.md, Layers). On a BigV
 error the failure is audited and the error re-raised for the view to show.

@@ -1,9 +1,7 @@
-"""What every VM service does around its one API call: audit the outcome.
+"""What every VM service does around its one write: audit how it ended.
 
-``before`` is what the actor saw on the page when they clicked (the form carries it), and
-``after`` is what the API answered. No service makes an extra request just to fill the audit
-entry: one direct action is one API call (the issue's rule), and the page the user acted on
-is exactly the state they decided from, which is what an auditor wants to see.
+``before`` is the VM as the server read it right before the write (``_guard``), ``after``
+what the API answered.
 """
 
 from __future__ import annotations
@@ -12,8 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from panel.audit import Action, Outcome, Target, record, record_failure
-from panel.bigv import BigVClient, BigVError, VirtualMachine
+from panel.audit import Action, Target, intent
+from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
 from panel.vms.refs import VmRef
 
@@ -39,8 +37,8 @@ class VmGone:
 
 
 def target_for(ref: VmRef, vm: VirtualMachine | None = None) -> Target:
-    """The audit target. The id comes from the API's answer when there is one, else from
-    the page (``ref.vm_id``) so that the VM's history finds failed attempts too."""
+    """The audit target, by the VM's id once it is known (read before the write), so the
+    VM's history finds failed attempts too."""
     vm_id: object = vm.id if vm is not None else ref.vm_id
     if vm_id is None:
         vm_id = f"{ref.account}/{ref.group}/{ref.vm}"
@@ -63,36 +61,24 @@ def audited[T](
     after: Callable[[T], Mapping[str, Any] | None] | None = None,
     target: Callable[[T], Target] | None = None,
 ) -> T:
-    """Run ``call`` (the one API request ``client`` makes) and write one audit entry for how
-    it ended, with the status the API answered.
+    """Run ``call`` (the one API request ``client`` makes) inside an audit intent: the entry
+    is started before the request and completed with how it ended and the status the API
+    answered, so a crash in between still leaves an "outcome unknown" entry.
 
     On a BigV error the failure is recorded (refused/failed, with status and message) and
     the error re-raised for the view to show.
     """
     params_dict = dict(params) if params else None
     before_dict = dict(before) if before else None
-    try:
+    with intent(
+        actor=actor, action=action, target=target_for(ref), params=params_dict, before=before_dict
+    ) as entry:
         with client.answered() as answer:
             result = call()
-    except BigVError as error:
-        record_failure(
-            actor=actor,
-            action=action,
-            target=target_for(ref),
-            params=params_dict,
-            before=before_dict,
-            error=error,
+        after_values = after(result) if after is not None else None
+        entry.succeeded(
+            target=target(result) if target is not None else None,
+            after=dict(after_values) if after_values else None,
+            api_status=answer.status,
         )
-        raise
-    after_values = after(result) if after is not None else None
-    record(
-        actor=actor,
-        action=action,
-        outcome=Outcome.SUCCEEDED,
-        target=target(result) if target is not None else target_for(ref),
-        params=params_dict,
-        before=before_dict,
-        after=dict(after_values) if after_values else None,
-        api_status=answer.status,
-    )
     return result

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_htmx.http import reswap, retarget
 
+from panel.access.policy import vm_abilities
 from panel.audit.selectors import entries_for_target
 from panel.bigv import BigVError, Definitions, VirtualMachine
+from panel.credentials.models import BigVCredential
 from panel.vms import forms
 from panel.vms.refs import VmRef
 from panel.web.actions import FormAction
@@ -73,12 +75,12 @@ def panel_forms(ref: VmRef, vm: VirtualMachine | None, defs: Definitions) -> dic
         return context
     context.update(
         rename_form=forms.RenameForm(current=vm.name),
-        cdrom_form=forms.CdromForm(initial={"shown_cdrom_url": vm.cdrom_url or ""}),
+        cdrom_form=forms.CdromForm(),
         keymap_form=forms.KeymapForm(
             definitions=defs,
-            initial={"keymap": vm.keymap or forms.KeymapForm.NONE, "shown_keymap": vm.keymap},
+            initial={"keymap": vm.keymap or forms.KeymapForm.NONE},
         ),
-        sendkey_form=forms.SendkeyForm(definitions=defs, initial={"shown_power_on": True}),
+        sendkey_form=forms.SendkeyForm(definitions=defs),
     )
     return context
 
@@ -102,9 +104,25 @@ def history_oob(request: HtmxHttpRequest, ref: VmRef) -> str:
     return render_to_string(HISTORY, context, request=request)
 
 
-def page_context(ref: VmRef, vm: VirtualMachine, defs: Definitions) -> dict[str, Any]:
+def abilities(request: HttpRequest, vm: VirtualMachine) -> dict[str, Any]:
+    """What the person may do to this VM (the page offers only that), and the BigV user
+    they act as (the console instructions name it)."""
+    credential = BigVCredential.objects.filter(user_id=request.user.pk or 0).first()
+    can = vm_abilities(request.user, vm.id)
+    return {
+        "can": can,
+        # Discs and addresses are shown without their forms (_discs.html, _network.html).
+        "read_only": not can.manage,
+        "bigv_username": credential.bigv_username if credential is not None else "",
+    }
+
+
+def page_context(
+    request: HttpRequest, ref: VmRef, vm: VirtualMachine, defs: Definitions
+) -> dict[str, Any]:
     ref = shown_ref(ref, vm)
     return {
+        **abilities(request, vm),
         "ref": ref,
         "vm": vm,
         "urls": action_urls(ref),
@@ -126,6 +144,7 @@ def render_panel(
     """#vm-panel drawn from the VM the API just returned (a PUT answers with the VM)."""
     ref = shown_ref(ref, vm)
     context = {
+        **abilities(request, vm),
         "ref": ref,
         "vm": vm,
         "urls": action_urls(ref),

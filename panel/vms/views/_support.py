@@ -32,5 +32,5 @@ def definitions() -> Definitions:
 
 def carried_on_confirm(key: str) -> bool:
     """What a no-JavaScript confirmation carries from its GET into its POST: the VM's id and
-    the values the page showed."""
-    return key == "vm_id" or key.startswith("shown_")
+    the label that words it (a disc's)."""
+    return key in ("vm_id", "shown_label")

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from panel.access.policy import path_abilities
 from panel.bigv import BigVClient, Ip
 from panel.core.actor import Actor
 from panel.credentials.clients import client_for
@@ -29,7 +30,7 @@ def detail(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpR
     defs = definitions()  # cached for everyone; not one of the page's API calls
     with client_for(request.user) as client:
         found = selectors.vm_detail(client=client, ref=ref, include_deleted=include_deleted)
-    return render(request, "vms/detail.html", page_context(ref, found, defs))
+    return render(request, "vms/detail.html", page_context(request, ref, found, defs))
 
 
 @require_GET
@@ -42,7 +43,7 @@ def panel(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpRe
     defs = definitions()
     with client_for(request.user) as client:
         found = selectors.vm_detail(client=client, ref=ref)
-    return render(request, PANEL, page_context(ref, found, defs))
+    return render(request, PANEL, page_context(request, ref, found, defs))
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,7 +79,6 @@ def ip_rdns(
             ref=ref,
             address=address,
             rdns=form.cleaned_data["rdns"],
-            before=form.shown(),
         )
 
     def succeeded(ip: Ip) -> HttpResponse:
@@ -97,7 +97,10 @@ def _rdns_get(request: HtmxHttpRequest, ref: VmRef, address: str, slot: str) -> 
     errors_into(request, slot)  # the lazy cell shows a problem in place; the page is fine
     with client_for(request.user) as client:
         ip = selectors.ip_rdns(client=client, address=address)
-    context = _rdns_context(ref, address, ip, readonly=request.GET.get("readonly") == "1")
+    # The form only for a person who may change the VM (the POST checks again).
+    may_edit = path_abilities(request.user, ref.account, ref.group, ref.vm).manage
+    readonly = request.GET.get("readonly") == "1" or not may_edit
+    context = _rdns_context(ref, address, ip, readonly=readonly)
     if wants_fragment(request):
         return render(request, RDNS, context)
     context.update(
@@ -112,7 +115,7 @@ def _rdns_get(request: HtmxHttpRequest, ref: VmRef, address: str, slot: str) -> 
 def _rdns_context(
     ref: VmRef, address: str, ip: Ip, *, message: str = "", readonly: bool = False
 ) -> dict[str, object]:
-    initial = {"rdns": ip.rdns or "", "shown_rdns": ip.rdns or ""}
+    initial = {"rdns": ip.rdns or ""}
     return {
         "ref": ref,
         "urls": action_urls(ref),

@@ -50,7 +50,6 @@ def disc_create(request: HtmxHttpRequest, account: str, group: str, vm: str) -> 
             size=form.size_mib(),
             storage_grade=data["storage_grade"],
             label=data["label"],
-            existing_labels=labels,
         )
 
     def succeeded(disc: Disc) -> HttpResponse:
@@ -101,7 +100,6 @@ def disc_resize(
             ref=ref,
             disc_id=disc,
             size=form.size_mib(),
-            current_size=form.cleaned_data["current_size"],
         )
 
     def succeeded(result: Disc) -> HttpResponse:
@@ -127,9 +125,7 @@ def disc_delete(
     )
 
     def perform(actor: Actor, client: BigVClient) -> DiscDeleted:
-        return services.disc_delete(
-            actor=actor, client=client, ref=ref, disc_id=disc, before=form.shown()
-        )
+        return services.disc_delete(actor=actor, client=client, ref=ref, disc_id=disc)
 
     def succeeded(result: DiscDeleted) -> HttpResponse:
         message = f"Deleted disc {label} of {ref.vm}."

@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
+from panel.core.names import segment
 from panel.vms import forms, services
 from panel.vms.services import VmGone
 from panel.web.htmx import HtmxHttpRequest, wants_fragment, with_fragments
@@ -64,7 +65,7 @@ def undelete(request: HtmxHttpRequest, account: str, group: str, vm: str) -> Htt
         # section of the page changes (actions come back): load the page again rather than
         # draw sections from a state the panel did not read.
         messages.success(request, f"Undeleted {result.name}. It stays off until you start it.")
-        url = detail_url(ref.renamed(result.name))
+        url = detail_url(ref.renamed(segment(result.name, result.id)))
         return HttpResponseClientRedirect(url) if wants_fragment(request) else redirect(url)
 
     return action.run(perform, succeeded)

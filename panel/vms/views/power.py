@@ -65,7 +65,7 @@ def power(request: HtmxHttpRequest, account: str, group: str, vm: str, action: s
     )
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine | SignalSent:
-        return spec.service(actor=actor, client=client, ref=ref, before=form.shown())
+        return spec.service(actor=actor, client=client, ref=ref)
 
     def succeeded(result: VirtualMachine | SignalSent) -> HttpResponse:
         name = result.name if isinstance(result, VirtualMachine) else ref.vm
@@ -86,9 +86,7 @@ def sendkey(request: HtmxHttpRequest, account: str, group: str, vm: str) -> Http
     action = form_action(request, ref, form, "sendkey_form", "sendkey-form", "Send keys")
 
     def perform(actor: Actor, client: BigVClient) -> SignalSent:
-        return services.vm_sendkey(
-            actor=actor, client=client, ref=ref, keys=form.combination(), before=form.shown()
-        )
+        return services.vm_sendkey(actor=actor, client=client, ref=ref, keys=form.combination())
 
     def succeeded(result: SignalSent) -> HttpResponse:
         message = f"Sent {result.data} to {ref.vm}."

@@ -10,6 +10,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
+from panel.core.names import segment
 from panel.vms import forms, services
 from panel.vms.refs import VmRef
 from panel.web.actions import FormAction
@@ -37,7 +38,7 @@ def rename(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpR
         # The name is in the URL, the title, the hostname and every form's address: load
         # the page at its new address instead of patching all of them.
         messages.success(request, f"Renamed {ref.vm} to {result.name}.")
-        url = detail_url(ref.renamed(result.name))
+        url = detail_url(ref.renamed(segment(result.name, result.id)))
         return HttpResponseClientRedirect(url) if wants_fragment(request) else redirect(url)
 
     return action.run(perform, succeeded)
@@ -51,9 +52,7 @@ def cdrom(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpRe
     action.field_map = {"cdrom_url": "url"}
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
-        return services.vm_set_cdrom(
-            actor=actor, client=client, ref=ref, url=form.new_url(), before=form.shown()
-        )
+        return services.vm_set_cdrom(actor=actor, client=client, ref=ref, url=form.new_url())
 
     def succeeded(result: VirtualMachine) -> HttpResponse:
         if result.cdrom_url:
@@ -72,9 +71,7 @@ def keymap(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpR
     action = form_action(request, ref, form, "keymap_form", "keymap-form", "Keymap")
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
-        return services.vm_set_keymap(
-            actor=actor, client=client, ref=ref, keymap=form.new_keymap(), before=form.shown()
-        )
+        return services.vm_set_keymap(actor=actor, client=client, ref=ref, keymap=form.new_keymap())
 
     def succeeded(result: VirtualMachine) -> HttpResponse:
         shown = result.keymap or "none (the default)"
@@ -99,7 +96,6 @@ def hardware_profile_lock(
             client=client,
             ref=ref,
             locked=form.cleaned_data["value"],
-            before=form.shown(),
         )
 
     def succeeded(result: VirtualMachine) -> HttpResponse:
@@ -123,7 +119,6 @@ def autoreboot(request: HtmxHttpRequest, account: str, group: str, vm: str) -> H
             client=client,
             ref=ref,
             enabled=form.cleaned_data["value"],
-            before=form.shown(),
         )
 
     def succeeded(result: VirtualMachine) -> HttpResponse:

@@ -119,6 +119,10 @@ class Command(BaseCommand):
                     str(options["port"]),
                     "--lifespan",
                     "off",
+                    # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 — every
+                    # local client. The panel decides (panel.core.client_address); `make run`
+                    # trusts no proxy, so a forged header changes nothing.
+                    "--no-proxy-headers",
                 ],
             )
             wait_for_http(f"http://{options['host']}:{options['port']}/login/", process=web.process)

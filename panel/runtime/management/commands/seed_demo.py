@@ -14,9 +14,11 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from panel.access.roles import AUDITOR, OPERATOR
 from panel.bigv import BigVError
 from panel.core.actor import Actor
 from panel.credentials.clients import definitions
@@ -31,6 +33,7 @@ class DemoUser:
     superuser: bool
     api_key: str  # the simulator's seeded key for the matching BigV user
     about: str
+    role: str = OPERATOR
 
 
 DEMO_USERS = (
@@ -46,7 +49,22 @@ DEMO_USERS = (
         "bob-panel-pw",
         False,
         "apikey.viewer-key",
-        "BigV user 'viewer' (console on VM web1 only)",
+        "operator; BigV user 'viewer' (console on VM web1 only)",
+    ),
+    DemoUser(
+        "carol",
+        "carol-panel-pw",
+        False,
+        "apikey.webadmin-key",
+        "operator; BigV user 'webadmin' (group_admin on group demo/web)",
+    ),
+    DemoUser(
+        "dan",
+        "dan-panel-pw",
+        False,
+        "apikey.demo-key",
+        "auditor (sees every operation and audit entry, changes nothing); BigV user 'demo'",
+        role=AUDITOR,
     ),
 )
 
@@ -62,7 +80,7 @@ def is_loopback_url(url: str) -> bool:
 
 
 class Command(BaseCommand):
-    help = "Create the demo panel users (alice, bob) and connect them to the simulator."
+    help = "Create the demo panel users (alice, bob, carol, dan) and connect them to BigV."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -102,6 +120,8 @@ class Command(BaseCommand):
             if created:
                 user.set_password(demo.password)
                 user.save(update_fields=["password"])
+                if demo.role != OPERATOR:
+                    user.groups.set([Group.objects.get(name=demo.role)])
         if created:
             self.stdout.write(f"Created panel user {demo.username}.")
         elif not user.check_password(demo.password):

@@ -1,0 +1,100 @@
+"""Reading and keeping each person's BigV scope.
+
+The scope is read with the person's own client the first time it is needed after they
+connect (a reconnection, as another BigV user perhaps, starts afresh), again when it is older
+than ``PANEL_SCOPE_SECONDS``, on demand ("Read my BigV access again"), and — at most every
+``MISS_REFRESH_SECONDS`` — when the person asks about something the kept scope does not know
+(a VM created a moment ago). Without a usable credential the scope is empty: nothing of BigV
+is visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from panel.access.models import BigVScope
+from panel.access.scope import Scope
+from panel.bigv import BigVError
+from panel.credentials.clients import NotConnected, client_for
+from panel.credentials.crypto import CredentialError
+from panel.credentials.models import BigVCredential
+
+logger = logging.getLogger(__name__)
+
+MISS_REFRESH_SECONDS = 10.0
+EMPTY = Scope()
+
+
+def _credential_mark(user_id: int) -> str | None:
+    """Which connection a scope belongs to (None: no usable credential)."""
+    credential = BigVCredential.objects.filter(user_id=user_id).first()
+    if credential is None or not credential.is_active:
+        return None
+    return f"{credential.pk}:{credential.connected_at.isoformat()}"
+
+
+def _ttl() -> dt.timedelta:
+    return dt.timedelta(seconds=float(getattr(settings, "PANEL_SCOPE_SECONDS", 300)))
+
+
+def scope_for(user: Any, *, refresh: bool = False, at_most_every: float = 0.0) -> Scope:
+    """``user``'s BigV scope, read again when stale, when asked (``refresh``), or when it is
+    older than ``at_most_every`` seconds (a lookup that missed)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return EMPTY
+    mark = _credential_mark(user.pk)
+    if mark is None:
+        return EMPTY
+    kept = BigVScope.objects.filter(user_id=user.pk).first()
+    now = timezone.now()
+    if kept is not None and kept.credential == mark and not refresh:
+        age = now - kept.read_at
+        if age < _ttl() and (not at_most_every or age.total_seconds() < at_most_every):
+            return Scope.from_json(kept.data)
+    return _read(user, mark, kept)
+
+
+def _read(user: Any, mark: str, kept: BigVScope | None) -> Scope:
+    try:
+        with client_for(user) as client:
+            scope = Scope.read(
+                client.privileges(), client.accounts(overview=True, include_deleted=True)
+            )
+    except (NotConnected, CredentialError):
+        return EMPTY
+    except BigVError as error:
+        # BigV unreachable: keep using what was read last (stale beats empty for deciding
+        # what to *show*; every change is still decided by BigV itself).
+        logger.warning("BigV scope of user %s not read again: %r", user.pk, error)
+        return Scope.from_json(kept.data) if kept is not None else EMPTY
+    _keep(user.pk, mark, scope)
+    return scope
+
+
+def _keep(user_id: int, mark: str, scope: Scope) -> None:
+    values = {"credential": mark, "data": scope.to_json(), "read_at": timezone.now()}
+    try:
+        with transaction.atomic():
+            BigVScope.objects.update_or_create(user_id=user_id, defaults=values)
+    except IntegrityError:  # two requests read it at once: either copy will do
+        pass
+
+
+def scope_refresh(user: Any) -> Scope:
+    """Read the person's BigV access again now (after a grant or a revoke)."""
+    return scope_for(user, refresh=True)
+
+
+def scope_knowing(user: Any, found: Any) -> Scope:
+    """The scope, read again (at most every few seconds) when ``found(scope)`` is false: the
+    kept scope may simply predate the object asked about."""
+    scope = scope_for(user)
+    if found(scope):
+        return scope
+    return scope_for(user, at_most_every=MISS_REFRESH_SECONDS)

@@ -1,0 +1,64 @@
+"""The operations and batches a person may see (``panel.access.visibility`` decides).
+
+An operation or batch outside what one may see is answered as if it did not exist (404), as
+BigV answers for an object one may not read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page
+from django.db.models import Q
+
+from panel.access import visibility
+from panel.operations import selectors
+from panel.operations.models import Batch, Operation
+
+
+@dataclass(frozen=True, slots=True)
+class TeamState:
+    """What the header's "running now" shows: how many are active, and the newest few."""
+
+    count: int
+    ops: list[Operation]
+
+
+def operation(user: Any, operation_id: uuid.UUID | str) -> Operation | None:
+    op = selectors.operation(operation_id)
+    if op is None or not visibility.sees_operation(user, op):
+        return None
+    return op
+
+
+def batch(user: Any, batch_id: uuid.UUID | str) -> Batch | None:
+    within = visibility.batches_filter(user)
+    rows = Batch.objects.filter(pk=batch_id)
+    return (rows if within is None else rows.filter(within)).first()
+
+
+def batch_operations(user: Any, batch: Batch, within: Q | None = None) -> list[Operation]:
+    """The batch's operations one may see (``within``: the filter, when already known)."""
+    if within is None:
+        within = visibility.operations_filter(user)
+    return selectors.batch_operations(batch, within)
+
+
+def operation_page(
+    user: Any, filters: selectors.OperationFilters, page: int | str | None
+) -> Page[Operation]:
+    return selectors.operation_page(filters, page, visibility.operations_filter(user))
+
+
+def actor_usernames(user: Any) -> list[str]:
+    return selectors.actor_usernames(visibility.operations_filter(user))
+
+
+def team_state(user: Any, within: Q | None = None, *, known: bool = False) -> TeamState:
+    """What runs now that ``user`` may see (``known``: ``within`` is already their filter)."""
+    if not known:
+        within = visibility.operations_filter(user)
+    count, ops = selectors.active_operations(within=within)
+    return TeamState(count=count, ops=ops)

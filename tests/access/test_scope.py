@@ -1,0 +1,58 @@
+"""Each person's BigV scope: read when they connect, their level on every object."""
+
+from __future__ import annotations
+
+from panel.access.levels import Level
+from panel.access.models import BigVScope
+from panel.access.policy import path_abilities, vm_abilities
+from panel.access.roles import may_change, role_name, sees_everything
+from panel.access.services import scope_for
+from tests.access.conftest import person
+from tests.operations.helpers import brain_requests, sim_call, vm_id_of
+
+
+def test_the_scope_is_read_when_connecting_and_then_kept(alice, sim):
+    assert BigVScope.objects.filter(user=alice).exists()
+    sim_call(sim, "DELETE", "/requests")
+    scope = scope_for(alice)
+    assert brain_requests(sim) == []  # kept: no call to BigV
+    assert scope.level_on_vm(vm_id_of(sim, "web1")) == Level.ACCOUNT_ADMIN
+    assert scope.sees_vm(vm_id_of(sim, "db1"))
+
+
+def test_a_console_only_person_sees_one_vm_and_may_only_open_its_console(bob, sim):
+    scope = scope_for(bob)
+    web1, db1 = vm_id_of(sim, "web1"), vm_id_of(sim, "db1")
+    assert scope.level_on_vm(web1) == Level.VM_CONSOLE
+    assert scope.sees_vm(web1) and not scope.sees_vm(db1)
+    can = vm_abilities(bob, web1)
+    assert can.console and not can.manage and not can.lifecycle
+    assert path_abilities(bob, "demo", "db", "db1").level == Level.NONE
+
+
+def test_a_group_admin_manages_its_group_but_not_the_group_itself(wes, sim):
+    web1 = vm_id_of(sim, "web1")
+    can = vm_abilities(wes, web1)
+    assert can.manage and can.lifecycle and not can.administer
+    assert not scope_for(wes).sees_vm(vm_id_of(sim, "db1"))
+
+
+def test_roles(alice, audrey, transactional_db):
+    assert (role_name(alice), may_change(alice), sees_everything(alice)) == (
+        "operator",
+        True,
+        False,
+    )
+    assert (role_name(audrey), may_change(audrey), sees_everything(audrey)) == (
+        "auditor",
+        False,
+        True,
+    )
+    # An auditor's BigV level does not matter: the role changes nothing.
+    assert not vm_abilities(audrey, None).manage
+
+
+def test_without_a_credential_nothing_of_bigv_is_visible(transactional_db, sim):
+    nobody = person("nobody", None)
+    assert scope_for(nobody).vms == {}
+    assert not vm_abilities(nobody, vm_id_of(sim, "web1")).console
