@@ -450,11 +450,14 @@ def credentials_mark_rejected(*, actor: Actor, user: Any, error: BaseException) 
 def credentials_check(*, actor: Actor, user: Any) -> BigVCredential:
     """Ask BigV whether the stored credential still works (``GET /privileges``).
 
-    On success the check time is stored; a 401 propagates as ``Unauthorized`` for the
-    caller's error handling (``panel.web.errors``), which marks the credential rejected.
+    On success the check time is stored — saving the credential reads the person's BigV
+    access again (``panel.access``); a 401 propagates as ``Unauthorized`` for the caller's
+    error handling (``panel.web.errors``), which marks the credential rejected.
     """
     _check_actor(actor=actor, user=user, action=Action.CREDENTIALS_CONNECT)
     with client_for(user) as client:
         client.privileges()
-    BigVCredential.objects.filter(user=user).update(last_checked_at=timezone.now())
-    return BigVCredential.objects.get(user=user)
+    credential = BigVCredential.objects.get(user=user)
+    credential.last_checked_at = timezone.now()
+    credential.save(update_fields=["last_checked_at"])
+    return credential

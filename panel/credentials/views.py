@@ -168,7 +168,7 @@ def check(request: HttpRequest) -> HttpResponse:
     """Ask BigV now whether the stored credential still works. A 401 becomes the reconnect
     prompt (and marks the credential) in ``panel.web.middleware.BigVErrorMiddleware``."""
     services.credentials_check(actor=Actor.from_request(request), user=request.user)
-    messages.success(request, "BigV accepted your credentials.")
+    messages.success(request, "BigV accepted your credentials; your BigV access was read again.")
     return redirect("credentials:connection")
 
 

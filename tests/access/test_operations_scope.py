@@ -9,6 +9,8 @@ import re
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
 from django.urls import reverse
 
 from panel.access.policy import Denied
@@ -114,3 +116,24 @@ def test_a_person_without_the_level_is_refused_before_any_api_call(alice, bob, s
     assert brain_requests(sim) == []
     assert not Operation.objects.exists()
     assert AuditEntry.objects.get(action="operation.start").outcome == "denied"
+
+
+def test_the_live_streams_show_only_what_one_may_see(alice, bob, sim, redis_url, settings):
+    settings.REDIS_URL = redis_url
+    db1 = plan_and_start(alice, plan_spec_change, ref=ref("db1"), cores=2)
+    web1 = plan_and_start(alice, plan_spec_change, ref=ref("web1"), cores=4)
+
+    async def scenario() -> tuple[int, str]:
+        client = AsyncClient()
+        await client.aforce_login(bob)
+        hidden = await client.get(reverse("operations:events", args=[db1.pk]))
+        team = await client.get(reverse("operations:team_events"))
+        stream = aiter(team.streaming_content)
+        chunks = [await anext(stream) for _ in range(2)]  # retry:, then count and list
+        await team.streaming_content.aclose()
+        return hidden.status_code, b"".join(chunks).decode()
+
+    status, team = async_to_sync(scenario)()
+    assert status == 404
+    assert "web1" in team and "db1" not in team and ">1</span> running now" in team
+    assert reverse("operations:detail", args=[web1.pk]) in team

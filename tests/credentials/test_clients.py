@@ -52,7 +52,8 @@ def test_count_api_calls_sees_a_page_s_requests(sim, alice, alice_client: Client
     connect_key(alice, "apikey.demo-key")
     with count_api_calls() as calls:
         assert alice_client.post(reverse("credentials:check")).status_code == 302
-    assert calls.paths() == ["/privileges"]
+    # The check, then the person's BigV access read again (privileges, the account tree).
+    assert calls.paths() == ["/privileges", "/privileges", "/accounts"]
     with count_api_calls() as calls:
         alice_client.get(reverse("credentials:connection"))
     assert len(calls) == 0  # the connection page itself never calls BigV

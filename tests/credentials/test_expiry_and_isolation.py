@@ -83,7 +83,16 @@ def test_each_user_calls_bigv_with_their_own_token(
         api.accounts()
 
     requests, _ = sim_requests(sim, since=start)
-    assert [r["user"] for r in requests] == ["demo", "viewer", "demo", "viewer", "demo", "viewer"]
+    # Each check makes 3 calls (the check, then the BigV access read again), all as its owner.
+    each_check = 3
+    assert [r["user"] for r in requests] == [
+        *["demo"] * each_check,
+        *["viewer"] * each_check,
+        *["demo"] * each_check,
+        *["viewer"] * each_check,
+        "demo",
+        "viewer",
+    ]
     assert {r["token_kind"] for r in requests} == {"apikey"}
 
 
