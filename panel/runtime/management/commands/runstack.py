@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from panel.runtime.embedded_redis import redis_reachable, start_embedded_redis
+from panel.runtime.management.commands.seed_demo import DEMO_USERS
 from panel.runtime.stack import Stack, child_env, manage, python, wait_for_http
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -136,10 +137,12 @@ class Command(BaseCommand):
             )
         )
         if embedded:
+            logins = "\n".join(
+                f"  {demo.username} / {demo.password}  — {demo.about}" for demo in DEMO_USERS
+            )
             self.stdout.write(
                 f"BigV simulator: http://127.0.0.1:{sim_port} (auth at /auth, control at /_sim)\n"
-                "Panel logins: alice / alice-panel-pw (connected as BigV user demo), "
-                "bob / bob-panel-pw (connected as BigV user viewer)\n"
+                f"Panel logins:\n{logins}\n"
                 "BigV users for the connection page: demo / demo-password "
                 "(API key apikey.demo-key), viewer / viewer-password, secure / secure-password "
                 "(2FA code 123456)"
