@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from panel.audit.actions import Outcome
@@ -31,44 +32,49 @@ class AuditPage:
     pending: list[AuditIntent] = field(default_factory=list)
 
 
+def _filtered[M: models.Model](
+    rows: QuerySet[M], filters: AuditFilters, *, searched: tuple[str, ...]
+) -> QuerySet[M]:
+    """``filters`` applied to entries or intents alike (they share these fields); ``q`` looks
+    in the ``searched`` text fields."""
+    if filters.actor:
+        rows = rows.filter(actor_username__iexact=filters.actor)
+    if filters.action:
+        rows = rows.filter(action=filters.action)
+    if filters.target:
+        rows = rows.filter(Q(target_label__icontains=filters.target) | Q(target_id=filters.target))
+    if filters.target_type:
+        rows = rows.filter(target_type=filters.target_type)
+    if filters.target_id:
+        rows = rows.filter(target_id=filters.target_id)
+    if filters.date_from:
+        rows = rows.filter(created_at__gte=_utc_midnight(filters.date_from))
+    if filters.date_to:
+        rows = rows.filter(created_at__lt=_utc_midnight(filters.date_to + dt.timedelta(days=1)))
+    if filters.operation_id:
+        rows = rows.filter(operation_id=filters.operation_id)
+    if filters.request_id:
+        rows = rows.filter(request_id=filters.request_id)
+    if filters.q:
+        anywhere = Q()
+        for name in searched:
+            anywhere |= Q(**{f"{name}__icontains": filters.q})
+        rows = rows.filter(anywhere)
+    return rows
+
+
+# Free-text search looks here. ``params`` matches the stored JSON text; parameters are
+# redacted, so secrets never match.
+_SEARCHED = ("target_label", "actor_username", "request_id", "params")
+
+
 def search_entries(filters: AuditFilters, within: Q | None = None) -> QuerySet[AuditEntry]:
     """The filtered set, newest first (what the page shows and the export streams);
     ``within``: only what a person may see (``panel.access.visibility``), None for all."""
     entries = AuditEntry.objects.all() if within is None else AuditEntry.objects.filter(within)
-    if filters.actor:
-        entries = entries.filter(actor_username__iexact=filters.actor)
-    if filters.action:
-        entries = entries.filter(action=filters.action)
-    if filters.target:
-        entries = entries.filter(
-            Q(target_label__icontains=filters.target) | Q(target_id=filters.target)
-        )
-    if filters.target_type:
-        entries = entries.filter(target_type=filters.target_type)
-    if filters.target_id:
-        entries = entries.filter(target_id=filters.target_id)
     if filters.outcome:
         entries = entries.filter(outcome=filters.outcome)
-    if filters.date_from:
-        entries = entries.filter(created_at__gte=_utc_midnight(filters.date_from))
-    if filters.date_to:
-        entries = entries.filter(
-            created_at__lt=_utc_midnight(filters.date_to + dt.timedelta(days=1))
-        )
-    if filters.operation_id:
-        entries = entries.filter(operation_id=filters.operation_id)
-    if filters.request_id:
-        entries = entries.filter(request_id=filters.request_id)
-    if filters.q:
-        entries = entries.filter(
-            Q(target_label__icontains=filters.q)
-            | Q(actor_username__icontains=filters.q)
-            | Q(api_error__icontains=filters.q)
-            | Q(request_id__icontains=filters.q)
-            # Matches the stored JSON text; parameters are redacted, so secrets never match.
-            | Q(params__icontains=filters.q)
-        )
-    return entries.order_by("-seq")
+    return _filtered(entries, filters, searched=(*_SEARCHED, "api_error")).order_by("-seq")
 
 
 def search_intents(filters: AuditFilters, within: Q | None = None) -> QuerySet[AuditIntent]:
@@ -79,36 +85,7 @@ def search_intents(filters: AuditFilters, within: Q | None = None) -> QuerySet[A
     intents = AuditIntent.objects.all() if within is None else AuditIntent.objects.filter(within)
     if filters.outcome and filters.outcome != Outcome.UNKNOWN:
         return intents.none()
-    if filters.actor:
-        intents = intents.filter(actor_username__iexact=filters.actor)
-    if filters.action:
-        intents = intents.filter(action=filters.action)
-    if filters.target:
-        intents = intents.filter(
-            Q(target_label__icontains=filters.target) | Q(target_id=filters.target)
-        )
-    if filters.target_type:
-        intents = intents.filter(target_type=filters.target_type)
-    if filters.target_id:
-        intents = intents.filter(target_id=filters.target_id)
-    if filters.date_from:
-        intents = intents.filter(created_at__gte=_utc_midnight(filters.date_from))
-    if filters.date_to:
-        intents = intents.filter(
-            created_at__lt=_utc_midnight(filters.date_to + dt.timedelta(days=1))
-        )
-    if filters.operation_id:
-        intents = intents.filter(operation_id=filters.operation_id)
-    if filters.request_id:
-        intents = intents.filter(request_id=filters.request_id)
-    if filters.q:
-        intents = intents.filter(
-            Q(target_label__icontains=filters.q)
-            | Q(actor_username__icontains=filters.q)
-            | Q(request_id__icontains=filters.q)
-            | Q(params__icontains=filters.q)
-        )
-    return intents.order_by("-created_at", "-pk")
+    return _filtered(intents, filters, searched=_SEARCHED).order_by("-created_at", "-pk")
 
 
 def audit_page(
