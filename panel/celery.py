@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import beat_init, worker_init
+from celery.signals import beat_init, worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "panel.settings")
 
@@ -25,3 +25,11 @@ def _refuse_unsafe_bigv_urls(**kwargs: Any) -> None:
     from panel.core.checks import enforce_at_startup
 
     enforce_at_startup()
+
+
+@worker_ready.connect
+def _resume_at_once(**kwargs: Any) -> None:
+    # A worker that starts (again) looks for operations a dead one left behind right away,
+    # instead of at the reconciler's next beat: after a restart, the pages stop saying
+    # "workers may be down" within a second or two.
+    app.send_task("panel.operations.reconcile_operations", ignore_result=True)

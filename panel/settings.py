@@ -65,9 +65,12 @@ INSTALLED_APPS = [
     "panel.access",
     "panel.inventory",
     "panel.vms",
+    "panel.grants",
     "panel.operations",
     "panel.vm_changes",
     "panel.activity",
+    "panel.notifications",
+    "panel.console",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "panel.people.idle.IdleSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: its notices are read into htmx answers before it stores them.
+    "panel.web.middleware.HtmxMessagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # BigV errors that escape a view become the page (or fragment) a person should see.
@@ -188,6 +193,23 @@ READ_CACHE_SECONDS = float(os.environ.get("PANEL_READ_CACHE_SECONDS", "10"))
 PANEL_SCOPE_SECONDS = float(os.environ.get("PANEL_SCOPE_SECONDS", "900"))
 READ_CACHE_MAX_VMS = int(os.environ.get("PANEL_READ_CACHE_MAX_VMS", "20000"))
 
+# --- The serial console in the browser (panel.console; README "The console") ---------------
+# How a VM's console is reached. Empty: BigV's own way, ssh <bigv-user>@<management address>
+# on port 22. "NETWORK=HOST:PORT" (comma-separated): management addresses in NETWORK go
+# through a console gateway at HOST:PORT with the address in the login name
+# (<bigv-user>+<address>) — what `make run` sets for the simulator (docs/bigv-api.md C80).
+BIGV_CONSOLE_ADDRESSES = os.environ.get("BIGV_CONSOLE_ADDRESSES", "")
+# The consoles' SSH host keys (an OpenSSH known_hosts file): the panel connects to no other.
+BIGV_CONSOLE_KNOWN_HOSTS = os.environ.get(
+    "BIGV_CONSOLE_KNOWN_HOSTS", str(VAR_DIR / "console-known-hosts")
+)
+PANEL_CONSOLE_MAX_PER_PERSON = env_int("PANEL_CONSOLE_MAX_PER_PERSON", 3)
+# A console nobody types into for this long is closed.
+PANEL_CONSOLE_IDLE_SECONDS = env_int("PANEL_CONSOLE_IDLE_SECONDS", 15 * 60)
+# How often an open console checks that its person may still use it (logged in, active,
+# connected to BigV, level high enough); a log-out in the same process closes it at once.
+PANEL_CONSOLE_CHECK_SECONDS = float(os.environ.get("PANEL_CONSOLE_CHECK_SECONDS", "5"))
+
 # --- Redis and Celery ----------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
@@ -198,10 +220,32 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Time limits stay well below the broker's visibility timeout so that a task is never
 # redelivered while its first run may still be alive.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A Redis that vanished without closing its connections (a killed server, a network
+    # partition) is noticed: no socket operation waits forever, half-open connections are
+    # checked and replaced (kombu's health checks), and a timeout is retried once.
+    "socket_timeout": 10,
+    "socket_connect_timeout": 3,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
+# Sending a task while Redis is down gives up after one quick retry (about a second): the
+# page answers, the operation row is already saved, and the reconciler sends it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses Redis keeps trying to reconnect — forever, not 100 times — with Celery's
+# growing back-off. (Where a Celery/kombu bug still kills it, it is started again: the
+# supervisor of `make run`, compose's restart policy.)
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # Workers log through LOGGING below (JSON lines, redaction) instead of Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # On losing the broker, stop acks_late tasks: their messages go back to the queue, and the
@@ -225,6 +269,13 @@ OPERATIONS_PROVISION_WAIT_SECONDS = float(
 )
 OPERATIONS_STEP_RETRIES = int(os.environ.get("PANEL_OPERATIONS_STEP_RETRIES", "3"))
 OPERATIONS_RETRY_SECONDS = float(os.environ.get("PANEL_OPERATIONS_RETRY_SECONDS", "5"))
+# A step keeps trying through a BigV outage this long (and at least STEP_RETRIES times).
+OPERATIONS_OUTAGE_SECONDS = float(os.environ.get("PANEL_OPERATIONS_OUTAGE_SECONDS", "300"))
+# Written by `make run`'s supervisor (panel.runtime.supervisor); /healthz shows its processes.
+PANEL_STACK_STATUS = os.environ.get("PANEL_STACK_STATUS", "")
+# How often a live page's stream re-reads its rows even when nothing was announced (a lost
+# message, an operation no worker looks after any more), and sends a keep-alive.
+PANEL_LIVE_HEARTBEAT_SECONDS = float(os.environ.get("PANEL_LIVE_HEARTBEAT_SECONDS", "15"))
 OPERATIONS_COMPENSATION_GRACE_SECONDS = float(
     os.environ.get("PANEL_OPERATIONS_COMPENSATION_GRACE_SECONDS", "60")
 )
@@ -249,7 +300,41 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PANEL_AUDIT_SEAL_SECONDS,
         "options": {"expires": PANEL_AUDIT_SEAL_SECONDS},
     },
+    # Notifications whose task the broker lost, or whose worker died mid-send.
+    "resend-notifications": {
+        "task": "panel.notifications.resend",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
+
+# --- Notifications (panel.notifications; docs/notifications.md) ------------------------------
+# E-mail goes through Django's e-mail framework (its MAILERS): SMTP from the EMAIL_*
+# variables in production or once EMAIL_HOST is given, otherwise printed by the worker (the
+# console backend: `make run`). Tests get Django's in-memory backend.
+_email_host = os.environ.get("EMAIL_HOST", "")
+_smtp = {
+    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "OPTIONS": {
+        "host": _email_host or "localhost",
+        "port": env_int("EMAIL_PORT", 25),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    },
+}
+_console = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": _smtp if PRODUCTION or _email_host else _console}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BigV Panel <panel@localhost>")
+# Where links in messages point (e.g. https://panel.example.com); `make run` sets its own.
+PANEL_BASE_URL = os.environ.get("PANEL_BASE_URL", "")
+# Tries per message, and the first wait between them (doubling, capped at an hour).
+PANEL_NOTIFY_ATTEMPTS = env_int("PANEL_NOTIFY_ATTEMPTS", 6)
+PANEL_NOTIFY_RETRY_SECONDS = float(os.environ.get("PANEL_NOTIFY_RETRY_SECONDS", "30"))
+# Seconds a webhook receiver has to answer.
+PANEL_WEBHOOK_TIMEOUT = float(os.environ.get("PANEL_WEBHOOK_TIMEOUT", "10"))
 
 # --- Content Security Policy (Django 6 built-in) ---------------------------------------------
 from django.utils.csp import CSP  # noqa: E402  (kept beside its only use)
@@ -257,7 +342,8 @@ from django.utils.csp import CSP  # noqa: E402  (kept beside its only use)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # The nonce: the console's terminal (xterm.js) makes <style> elements, stamped with it.
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

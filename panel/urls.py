@@ -23,6 +23,9 @@ urlpatterns = [
     path("bigv/", include("panel.credentials.urls")),
     path("operations/", include("panel.activity.urls")),
     path("operations/", include("panel.vm_changes.urls")),
+    path("notifications/", include("panel.notifications.urls")),
+    path("", include("panel.console.urls")),
     path("", include("panel.vms.urls")),
+    path("", include("panel.grants.urls")),
     path("", include("panel.inventory.urls")),
 ]

@@ -18,8 +18,8 @@ from django.http import Http404
 
 from panel.access.levels import Level, Need
 from panel.access.roles import may_change, role_name, sees_everything
-from panel.access.scope import Scope
-from panel.access.services import scope_knowing
+from panel.access.scope import Scope, VmPlace
+from panel.access.services import scope_for, scope_knowing
 from panel.audit import Action, Outcome, Target, record
 from panel.core.actor import Actor
 from panel.operations.models import Operation
@@ -137,6 +137,42 @@ def groups_allowing(user: Any, account: str, need: Need) -> list[str]:
             if aid == account_id and scope.level_on_group(gid) >= need
         ),
         key=str.casefold,
+    )
+
+
+def places_allowing(user: Any, need: Need) -> list[tuple[str, str]]:
+    """Every (account, group) in which ``user`` may do ``need``, in any account they see
+    (a move to another account: group_admin where the VM goes)."""
+    if not may_change(user) and need != Need.READ:
+        return []
+    scope = scope_for(user)
+    return sorted(
+        (
+            (scope.accounts.get(aid, ""), name)
+            for gid, (aid, name) in scope.groups.items()
+            if scope.level_on_group(gid) >= need
+        ),
+        key=lambda place: (place[0].casefold(), place[1].casefold()),
+    )
+
+
+def vms_allowing(user: Any, account: str, need: Need) -> list[VmPlace]:
+    """The account's VMs (not deleted) to which ``user`` may do ``need`` (the other VM of a
+    swap of addresses or of a disc move)."""
+    if not may_change(user) and need != Need.READ:
+        return []
+    scope = scope_knowing(user, lambda s: s.account_id(account) is not None)
+    places = (scope.vm(vm_id) for vm_id in scope.vms)
+    return sorted(
+        (
+            place
+            for place in places
+            if place is not None
+            and place.account == account
+            and not place.deleted
+            and scope.level_on_vm(place.vm_id) >= need
+        ),
+        key=lambda place: (place.group.casefold(), place.name.casefold()),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -89,6 +90,13 @@ def _keep(user_id: int, mark: str, scope: Scope) -> None:
 def scope_refresh(user: Any) -> Scope:
     """Read the person's BigV access again now (after a grant or a revoke)."""
     return scope_for(user, refresh=True)
+
+
+def scope_forget(user_ids: Iterable[int]) -> None:
+    """Drop what was kept of these people's BigV access (a grant or revoke concerned their
+    BigV user): each reads theirs again, with their own credential, on their next page —
+    nobody's credential is used on another's behalf."""
+    BigVScope.objects.filter(user_id__in=list(user_ids)).delete()
 
 
 def scope_knowing(user: Any, found: Any) -> Scope:

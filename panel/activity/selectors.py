@@ -24,6 +24,10 @@ class TeamState:
 
     count: int
     ops: list[Operation]
+    # Active operations no worker has looked after for longer than a lease, and the
+    # longest such wait in seconds: workers may be down.
+    unattended: int = 0
+    unattended_for: int = 0
 
 
 def operation(user: Any, operation_id: uuid.UUID | str) -> Operation | None:
@@ -61,4 +65,10 @@ def team_state(user: Any, within: Q | None = None, *, known: bool = False) -> Te
     if not known:
         within = visibility.operations_filter(user)
     count, ops = selectors.active_operations(within=within)
-    return TeamState(count=count, ops=ops)
+    if not count:
+        return TeamState(count=0, ops=ops)
+    quiet = [selectors.unattended_seconds(op) for op in selectors.unattended(within)[:50]]
+    waits = [seconds for seconds in quiet if seconds is not None]
+    return TeamState(
+        count=count, ops=ops, unattended=len(waits), unattended_for=max(waits, default=0)
+    )

@@ -74,8 +74,9 @@ def operation_cancel(request: HtmxHttpRequest, operation_id: uuid.UUID) -> HttpR
         if op.is_terminal:
             return redirect("operations:detail", operation_id=op.pk)
         question = (
-            f"Cancel “{op.summary}” on {op.vm_name}? It stops at the next safe point and puts "
-            "the VM back as it was."
+            f"Cancel “{op.summary}” on {op.vm_name}? It stops at the next safe point, then "
+            f"puts {op.vm_name} back. A step that cannot be recalled (a shutdown under way) "
+            "finishes first."
         )
         url = reverse("operations:cancel", args=[op.pk])
         return _detail_page(request, op, cancel_question=question, cancel_url=url)

@@ -46,12 +46,37 @@ class Action(StrEnum):
     DISC_CREATE = "disc.create"
     DISC_RESIZE = "disc.resize"
     DISC_DELETE = "disc.delete"
+    BACKUP_CREATE = "backup.create"
+    BACKUP_DELETE = "backup.delete"
+    BACKUP_RESTORE = "backup.restore"
+    BACKUP_SCHEDULE_CREATE = "backup_schedule.create"
+    BACKUP_SCHEDULE_DELETE = "backup_schedule.delete"
     IP_RDNS = "ip.rdns"
     IP_CREATE = "ip.create"
+    IP_DELETE = "ip.delete"
+    IP_SWAP = "ip.swap"
+    DISC_MOVE = "disc.move"
+    VM_RESCUE = "vm.rescue"
+    VM_RESCUE_LEAVE = "vm.rescue_leave"
+    PRIVILEGE_GRANT = "privilege.grant"
+    PRIVILEGE_REVOKE = "privilege.revoke"
+    PRIVILEGE_YUBIKEY = "privilege.yubikey"
+    API_KEY_CREATE = "api_key.create"
+    API_KEY_DELETE = "api_key.delete"
+    SSH_KEY_ADD = "ssh_key.add"
+    SSH_KEY_DELETE = "ssh_key.delete"
+    CONSOLE_KEY_CREATE = "console_key.create"
+    CONSOLE_KEY_REMOVE = "console_key.remove"
+    CONSOLE_OPEN = "console.open"
+    CONSOLE_CLOSE = "console.close"
     OPERATION_START = "operation.start"
     OPERATION_STEP = "operation.step"
     OPERATION_CANCEL = "operation.cancel"
     OPERATION_FINISH = "operation.finish"
+    OPERATION_RESUMED = "operation.resumed"
+    INVENTORY_EXPORT = "inventory.export"
+    NOTIFICATIONS_SETTINGS = "notifications.settings"
+    NOTIFICATION_SEND = "notification.send"
 
     @property
     def label(self) -> str:
@@ -94,12 +119,37 @@ _ACTION_LABELS: dict[Action, str] = {
     Action.DISC_CREATE: "Disc created",
     Action.DISC_RESIZE: "Disc resized",
     Action.DISC_DELETE: "Disc deleted",
+    Action.BACKUP_CREATE: "Disc backed up",
+    Action.BACKUP_DELETE: "Backup deleted",
+    Action.BACKUP_RESTORE: "Backup restored onto its disc",
+    Action.BACKUP_SCHEDULE_CREATE: "Backup schedule added",
+    Action.BACKUP_SCHEDULE_DELETE: "Backup schedule removed",
     Action.IP_RDNS: "Reverse DNS changed",
     Action.IP_CREATE: "IP address added",
+    Action.IP_DELETE: "IP address removed",
+    Action.IP_SWAP: "Addresses swapped between VMs",
+    Action.DISC_MOVE: "Disc moved to another VM",
+    Action.VM_RESCUE: "VM booted into the rescue appliance",
+    Action.VM_RESCUE_LEAVE: "VM restarted from its discs after rescue",
+    Action.PRIVILEGE_GRANT: "BigV privilege granted",
+    Action.PRIVILEGE_REVOKE: "BigV privilege revoked",
+    Action.PRIVILEGE_YUBIKEY: "BigV privilege's YubiKey requirement changed",
+    Action.API_KEY_CREATE: "BigV API key created",
+    Action.API_KEY_DELETE: "BigV API key deleted",
+    Action.SSH_KEY_ADD: "SSH key added to BigV user",
+    Action.SSH_KEY_DELETE: "SSH key removed from BigV user",
+    Action.CONSOLE_KEY_CREATE: "Panel console key created",
+    Action.CONSOLE_KEY_REMOVE: "Panel console key removed",
+    Action.CONSOLE_OPEN: "Console opened",
+    Action.CONSOLE_CLOSE: "Console closed",
     Action.OPERATION_START: "Operation started",
     Action.OPERATION_STEP: "Operation step",
     Action.OPERATION_CANCEL: "Operation cancelled",
     Action.OPERATION_FINISH: "Operation finished",
+    Action.OPERATION_RESUMED: "Operation resumed after a lost worker",
+    Action.INVENTORY_EXPORT: "VM table exported",
+    Action.NOTIFICATIONS_SETTINGS: "Notification settings changed",
+    Action.NOTIFICATION_SEND: "Notification sent",
 }
 
 

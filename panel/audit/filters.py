@@ -19,3 +19,10 @@ class AuditFilters:
     q: str = ""  # free text: target label, username, API error, request id, parameters
     operation_id: str = ""
     request_id: str = ""
+    # Every step of every operation, not only the person's actions (start, finish…): see
+    # ``selectors.STEP_LEVEL``. Asking for one operation or one action shows them anyway.
+    steps: bool = False
+
+    @property
+    def folded(self) -> bool:
+        return not (self.steps or self.operation_id or self.action)

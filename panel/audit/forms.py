@@ -25,6 +25,7 @@ _FILTER_FIELDS = {
     "target_id": "target_id",
     "operation": "operation_id",
     "request": "request_id",
+    "steps": "steps",
 }
 
 
@@ -49,6 +50,7 @@ class AuditFilterForm(forms.Form):
     target_id = forms.CharField(label="Target id", required=False, max_length=255)
     operation = forms.CharField(label="Operation id", required=False, max_length=64)
     request = forms.CharField(label="Request id", required=False, max_length=64)
+    steps = forms.BooleanField(label="Every step of every operation", required=False)
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     after = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
@@ -65,7 +67,7 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data
         values: dict[str, Any] = {}
         for name, attr in _FILTER_FIELDS.items():
-            empty = None if name.startswith("date_") else ""
+            empty = None if name.startswith("date_") else False if name == "steps" else ""
             values[attr] = data.get(name) or empty
         return AuditFilters(**values)
 

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from panel.audit.actions import Outcome
+from panel.audit.actions import Action, Outcome
 from panel.audit.filters import AuditFilters
 from panel.audit.models import AuditEntry, AuditIntent
 
 PAGE_SIZE = 50
 PENDING_LIMIT = 50
+
+# An operation's entries that are the person's own decisions and its ending; the rest (each
+# step starting and ending, each call a step made) are how it got there: kept in the chain,
+# folded under the operation in listings and shown on demand.
+OPERATION_LEVEL = (
+    Action.OPERATION_START,
+    Action.OPERATION_FINISH,
+    Action.OPERATION_CANCEL,
+    Action.OPERATION_RESUMED,
+)
+STEP_LEVEL = Q(operation_id__gt="") & ~Q(action__in=[str(a) for a in OPERATION_LEVEL])
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +42,8 @@ class AuditPage:
     # Actions whose result is not recorded yet (in flight, or their process stopped), newest
     # first: not in the chain, so outside the keyset; shown above the newest page only.
     pending: list[AuditIntent] = field(default_factory=list)
+    # Folded listings: how many step entries each operation on the page has under it.
+    step_counts: dict[str, int] = field(default_factory=dict)
 
 
 def _filtered[M: models.Model](
@@ -74,6 +88,9 @@ def search_entries(filters: AuditFilters, within: Q | None = None) -> QuerySet[A
     entries = AuditEntry.objects.all() if within is None else AuditEntry.objects.filter(within)
     if filters.outcome:
         entries = entries.filter(outcome=filters.outcome)
+    if filters.folded:
+        # Intents are never folded: one left open by a stopped step is exactly what to see.
+        entries = entries.exclude(STEP_LEVEL)
     return _filtered(entries, filters, searched=(*_SEARCHED, "api_error")).order_by("-seq")
 
 
@@ -115,16 +132,28 @@ def audit_page(
         newer_cursor=rows[0].seq if rows and has_newer else None,
         older_cursor=rows[-1].seq if rows and has_older else None,
         pending=list(search_intents(filters, within)[:PENDING_LIMIT]) if newest else [],
+        step_counts=step_counts(e.operation_id for e in rows if e.operation_id)
+        if filters.folded
+        else {},
     )
 
 
 def entries_for_target(target_type: str, target_id: object, limit: int = 50) -> list[AuditEntry]:
-    """The latest entries about one thing (the VM page's history panel), newest first."""
-    return list(
-        AuditEntry.objects.filter(target_type=target_type, target_id=str(target_id)).order_by(
-            "-seq"
-        )[:limit]
+    """The latest actions on one thing (the VM page's history panel), newest first: what
+    people did, and how their operations started and ended — not each step."""
+    rows = AuditEntry.objects.filter(target_type=target_type, target_id=str(target_id))
+    return list(rows.exclude(STEP_LEVEL).order_by("-seq")[:limit])
+
+
+def step_counts(operation_ids: Iterable[str]) -> dict[str, int]:
+    """How many step entries each operation has folded under it."""
+    rows = (
+        AuditEntry.objects.filter(operation_id__in=set(operation_ids))
+        .filter(STEP_LEVEL)
+        .values("operation_id")
+        .annotate(n=Count("id"))
     )
+    return {row["operation_id"]: row["n"] for row in rows}
 
 
 def entries_for_operation(operation_id: object) -> QuerySet[AuditEntry]:

@@ -5,6 +5,7 @@ from ``panel`` (docs/architecture.md, Layers). The API it speaks is described in
 docs/bigv-api.md.
 """
 
+from .api_keys import ApiKey, NewApiKey
 from .auth import AuthClient, Credentials
 from .client import BigVClient
 from .errors import (
@@ -26,10 +27,15 @@ from .errors import (
     Unavailable,
     UnexpectedStatus,
 )
-from .specs import DiscSpec, ImageInstall, VirtualMachineSpec
+from .network import IpAllocation, IpSwap
+from .privileges import LEVELS, PrivilegeGrant
+from .specs import BackupScheduleSpec, DiscSpec, ImageInstall, VirtualMachineSpec
 from .transport import ClientConfig
 from .types import (
     Account,
+    Appliance,
+    Backup,
+    BackupSchedule,
     Definitions,
     Disc,
     Group,
@@ -42,10 +48,16 @@ from .types import (
 )
 
 __all__ = [
+    "LEVELS",
     "Account",
     "ApiError",
+    "ApiKey",
+    "Appliance",
     "AuthClient",
     "AuthError",
+    "Backup",
+    "BackupSchedule",
+    "BackupScheduleSpec",
     "BadCredentials",
     "BadRequest",
     "BigVClient",
@@ -61,9 +73,13 @@ __all__ = [
     "ImageInstall",
     "InvalidResponse",
     "Ip",
+    "IpAllocation",
+    "IpSwap",
     "NetworkInterface",
+    "NewApiKey",
     "NotFound",
     "Privilege",
+    "PrivilegeGrant",
     "SecondFactorRejected",
     "SecondFactorRequired",
     "ServerError",

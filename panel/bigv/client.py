@@ -10,10 +10,14 @@ import requests
 
 from ._base import Closing
 from .accounts import AccountsMixin
+from .api_keys import ApiKeysMixin
+from .backups import BackupsMixin
 from .definitions import DefinitionsMixin
 from .discs import DiscsMixin
 from .groups import GroupsMixin
 from .network import NetworkMixin
+from .privileges import PrivilegesMixin
+from .ssh_keys import SshKeysMixin
 from .transport import ClientConfig, Hook, Transport
 from .users import UsersMixin
 from .vms import VirtualMachinesMixin
@@ -39,8 +43,12 @@ class BigVClient(
     GroupsMixin,
     VirtualMachinesMixin,
     DiscsMixin,
+    BackupsMixin,
     NetworkMixin,
     UsersMixin,
+    PrivilegesMixin,
+    ApiKeysMixin,
+    SshKeysMixin,
 ):
     """A typed client for one user's token. Not thread-safe (one ``requests.Session``):
     make one per request or per task.

@@ -63,6 +63,23 @@ class DiscsMixin(ResourceBase):
         path = f"{_discs_path(account, group, vm)}/{seg(disc)}"
         return self._transport.call("PUT", path, Disc.from_json, body={"size": size})
 
+    def disc_move(
+        self,
+        account: str | int,
+        group: str | int,
+        vm: str | int,
+        disc: str | int,
+        *,
+        to_vm_id: int,
+    ) -> Disc:
+        """Attach the disc to VM ``to_vm_id`` instead (BC's ``update disc --new-server``):
+        both VMs powered off, never the first (boot) disc (§9). Sent once: had an earlier
+        attempt landed, a retry would find no such disc here and report a 404 for a move
+        that happened — the caller reads the disc's VM instead (§13, C72)."""
+        path = f"{_discs_path(account, group, vm)}/{seg(disc)}"
+        body = {"virtual_machine_id": to_vm_id}
+        return self._transport.call("PUT", path, Disc.from_json, body=body, retry=False)
+
     def disc_delete(
         self, account: str | int, group: str | int, vm: str | int, disc: str | int
     ) -> None:

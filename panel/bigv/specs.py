@@ -36,17 +36,39 @@ class ImageInstall:
 
 
 @dataclass(frozen=True, slots=True)
+class BackupScheduleSpec:
+    """Body of ``POST …/discs/{d}/backup_schedules``, and a disc's schedule in vm_create
+    (docs/bigv-api.md §9.1): ``start_at`` as the CLI writes it (``"2026-11-27 00:00:00
+    UTC"``, ``"00:00"`` or RFC 3339), every ``interval_seconds``, keeping ``capacity``."""
+
+    start_at: str
+    interval_seconds: int
+    capacity: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start_at": self.start_at,
+            "interval_seconds": self.interval_seconds,
+            "capacity": self.capacity,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class DiscSpec:
     size: int  # MiB
     storage_grade: str = "sata"  # BC fills "sata" when blank
     label: str | None = None  # None -> "disc-<position>" in VirtualMachineSpec.to_json
+    backup_schedules: tuple[BackupScheduleSpec, ...] = ()
 
     def to_json(self, position: int) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "label": self.label or f"disc-{position}",
             "storage_grade": self.storage_grade or "sata",
             "size": self.size,
         }
+        if self.backup_schedules:  # BC omits an empty list (omitempty)
+            body["backup_schedules"] = [s.to_json() for s in self.backup_schedules]
+        return body
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ against slow-drip servers (with ``_watchdog`` for reads that block); redirects a
 followed; retries only where safe. Retry policy (decided here, tested in
 tests/bigv/test_bigv_faults.py; summarised in docs/bigv-api.md §5.5):
 
-* POST: never retried, whatever happened (it may have been applied).
+* POST: never retried, whatever happened (it may have been applied); nor a PUT that is not
+  idempotent (``retry=False``: a restore takes a new backup every time it is applied).
 * GET/PUT/DELETE (PUT bodies are absolute values, so repeating one is harmless):
   - connection refused/reset/closed without response, connect timeout → retried;
   - 502/503/504 → retried, honouring Retry-After; a Retry-After above
@@ -122,11 +123,14 @@ class Transport:
         body: Any = None,
         auth: bool = True,
         shown: str | None = None,
+        retry: bool = True,
     ) -> T:
         """Request, decode the JSON body and ``parse`` it. Malformed JSON is never retried:
         it is a server bug, not a transient fault."""
         shown = shown or path
-        reply = self.request(method, path, params=params, body=body, auth=auth, shown=shown)
+        reply = self.request(
+            method, path, params=params, body=body, auth=auth, shown=shown, retry=retry
+        )
         where = {"method": method, "path": shown}
         if not reply.content.strip():
             raise InvalidResponse(f"{method} {shown}: empty response body", **where)
@@ -151,6 +155,7 @@ class Transport:
         auth: bool = True,
         accept: str = JSON,
         shown: str | None = None,
+        retry: bool = True,
     ) -> Reply:
         """One logical request with retries; returns a 2xx ``Reply`` or raises.
 
@@ -190,7 +195,7 @@ class Transport:
                     )
                 )
             except AttemptFailed as failed:
-                delay = self._retry_delay(method, failed.kind, attempt, deadline, None)
+                delay = self._retry_delay(method, failed.kind, attempt, deadline, None, retry)
                 if delay is None:
                     raise failed.error from failed.cause
                 self._pause(method, shown, failed.error.message, delay)
@@ -210,7 +215,7 @@ class Transport:
                 path=shown,
             )
             retry_after = parse_retry_after(reply.headers.get("Retry-After"))
-            delay = self._retry_delay(method, reply.status, attempt, deadline, retry_after)
+            delay = self._retry_delay(method, reply.status, attempt, deadline, retry_after, retry)
             if delay is None:
                 raise error
             self._pause(method, shown, error.message, delay)
@@ -243,11 +248,12 @@ class Transport:
         attempt: int,
         deadline: float,
         retry_after: float | None,
+        retry: bool = True,
     ) -> float | None:
         """Seconds to wait before the next attempt, or None to give up now (policy in the
         module docstring)."""
         cfg = self.config
-        if method not in _IDEMPOTENT or attempt > cfg.retries:
+        if not retry or method not in _IDEMPOTENT or attempt > cfg.retries:
             return None
         if isinstance(why, int):
             if why not in _RETRY_STATUSES:

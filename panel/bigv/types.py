@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from ._json import Reader, as_list
+from .backup_types import Backup, BackupSchedule
 from .errors import InvalidResponse
 
 # Request specs live in specs.py; re-exported so every typed value imports from here.
@@ -28,6 +29,9 @@ class Disc:
     storage_pool: str | None = None
     virtual_machine_id: int | None = None
     backup_count: int | None = None
+    backup_schedules: tuple[BackupSchedule, ...] = ()
+    # Set while a backup is being restored onto it (the grade it goes back to, §9.1).
+    new_storage_grade: str | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
@@ -40,7 +44,13 @@ class Disc:
             storage_pool=r.opt_text("storage_pool"),
             virtual_machine_id=r.opt_integer("virtual_machine_id"),
             backup_count=r.opt_integer("backup_count"),
+            backup_schedules=r.objects("backup_schedules", BackupSchedule.from_json),
+            new_storage_grade=r.opt_text("new_storage_grade"),
         )
+
+    @property
+    def restoring(self) -> bool:
+        return self.new_storage_grade is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +79,22 @@ class NetworkInterface:
 
 
 @dataclass(frozen=True, slots=True)
+class Appliance:
+    """What a VM booted instead of its own discs, e.g. BigV's rescue image (§8.8)."""
+
+    name: str
+    permanent: bool = False
+
+    @classmethod
+    def maybe(cls, data: Any) -> Self | None:
+        """``null`` or absent: the VM runs from its discs, is off — or BigV does not say."""
+        if data is None:
+            return None
+        r = Reader(data, "appliance")
+        return cls(name=r.text("name"), permanent=r.flag("permanent"))
+
+
+@dataclass(frozen=True, slots=True)
 class VirtualMachine:
     id: int
     name: str
@@ -90,6 +116,9 @@ class VirtualMachine:
     # Present with view=overview and on single-VM GETs; empty in plain lists.
     discs: tuple[Disc, ...] = ()
     network_interfaces: tuple[NetworkInterface, ...] = ()
+    backup_count: int | None = None
+    # The appliance it runs now, when BigV reports one (§13, C70); None: its discs, or unsaid.
+    appliance: Appliance | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
@@ -114,6 +143,8 @@ class VirtualMachine:
             last_imaged_with=r.opt_text("last_imaged_with"),
             discs=r.objects("discs", Disc.from_json),
             network_interfaces=r.objects("network_interfaces", NetworkInterface.from_json),
+            appliance=Appliance.maybe(r.data.get("appliance")),
+            backup_count=r.opt_integer("backup_count"),
         )
 
     @property
@@ -230,6 +261,11 @@ class Privilege:
     api_key_id: int | None = None
     yubikey_required: bool = False
     password_required: bool = False
+    # The target's name as BigV answers it (§6.8), and who granted it: for showing only.
+    account_name: str | None = None
+    group_name: str | None = None
+    virtual_machine_name: str | None = None
+    creating_username: str | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
@@ -244,6 +280,10 @@ class Privilege:
             api_key_id=r.opt_integer("api_key_id"),
             yubikey_required=r.flag("yubikey_required"),
             password_required=r.flag("password_required"),
+            account_name=r.opt_text("account_name"),
+            group_name=r.opt_text("group_name"),
+            virtual_machine_name=r.opt_text("virtual_machine_name"),
+            creating_username=r.opt_text("creating_username"),
         )
 
 
@@ -285,6 +325,9 @@ class SessionInfo:
 
 __all__ = [
     "Account",
+    "Appliance",
+    "Backup",
+    "BackupSchedule",
     "Definitions",
     "Disc",
     "DiscSpec",

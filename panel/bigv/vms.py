@@ -107,6 +107,16 @@ class VirtualMachinesMixin(ResourceBase):
     def vm_restart(self, account: str | int, group: str | int, vm: str | int) -> VirtualMachine:
         return self._vm_put(vm_path(account, group, vm), _RESTART)
 
+    def vm_start_appliance(
+        self, account: str | int, group: str | int, vm: str | int, *, appliance: str = "rescue"
+    ) -> VirtualMachine:
+        """Power a VM that is off on into ``appliance`` — BigV's rescue image — for this boot
+        only; the next power cycle boots its own discs again (BC's ``restart server
+        --rescue`` after its shutdown, §8.8). Repeating it on a VM already running that
+        appliance changes nothing (§13, C70), so the PUT may be retried like the others."""
+        body = {**_START, "appliance": {"name": appliance, "permanent": False}}
+        return self._vm_put(vm_path(account, group, vm), body)
+
     def vm_undelete(self, account: str | int, group: str | int, vm: str | int) -> VirtualMachine:
         # Sent with include_deleted=true, as a GET of a deleted VM needs it (§8.7); the
         # simulator lets writes reach a deleted VM without it, as the CLI's restore expects.

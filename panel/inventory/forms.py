@@ -68,3 +68,15 @@ class VmQueryForm(forms.Form):
             sort=text("sort") or "name",
             descending=data.get("dir") == "desc",
         )
+
+
+class JumpForm(forms.Form):
+    """The header's quick jump: what was typed (a name, hostname or address, or part of one)."""
+
+    q = forms.CharField(label="Jump to a virtual machine", required=False, max_length=100)
+
+    def needle(self) -> str:
+        """What to look for; "" when nothing usable was typed (no search is made)."""
+        if not self.is_valid():
+            return ""
+        return str(self.cleaned_data["q"]).strip()

@@ -7,7 +7,9 @@ links come from one ``reverse()`` per (account, group) with the VM's segment put
 place — the segment is a DNS label or a numeric id (``url_segment``), which needs no quoting.
 
 The markup is the row that ``inventory/_vm_table.html`` documents; the power badge mirrors
-``_components/power_badge.html``. Each live VM's checkbox belongs to ``#bulk-form``
+``_components/power_badge.html``. Name and state come first and carry ``col-name`` /
+``col-state``: on a phone those two stay in view while the rest scrolls
+(static/css/layout.css). Each live VM's checkbox belongs to ``#bulk-form``
 (``vm_changes/_bulk_bar.html``); deleted VMs cannot be changed, so they get none.
 """
 
@@ -85,15 +87,16 @@ def _row(row: VmRow, links: _Links, show_place: bool) -> str:
     return (
         f'<tr class="vm-row{" is-deleted" if vm.deleted else ""}" data-vm="{name}">'
         f'<td class="bulk-cell">{checkbox}</td>'
-        f'<th scope="row"><a href="{escape(detail)}">{name}</a></th>'
+        f'<th scope="row" class="col-name"><a href="{escape(detail)}">{name}</a></th>'
+        f'<td class="col-state">{_BADGES[row.state]}</td>'
         f"{place}"
-        f"<td>{_BADGES[row.state]}</td>"
         f'<td class="num">{vm.cores}</td>'
         f'<td class="num">{gib(vm.memory)}</td>'
         f'<td class="num">{mib(vm.total_disc_mib)}</td>'
         f"<td>{_or_dash(vm.zone_name)}</td>"
         f"<td>{_or_dash(vm.hardware_profile)}</td>"
         f'<td class="mono hostname">{_or_dash(vm.hostname)}</td>'
+        f'<td class="mono ip">{_or_dash(row.ipv4)}</td>'
         "</tr>"
     )
 

@@ -6,6 +6,7 @@ are easy to test and the page costs exactly one request however it is sorted.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +29,10 @@ class VmRow:
     @property
     def state(self) -> str:
         return power_state(self.vm)
+
+    @property
+    def ipv4(self) -> str:
+        return primary_ipv4(self.vm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,29 @@ def power_state(vm: VirtualMachine) -> str:
     return "running" if vm.power_on else "off"
 
 
+def primary_ipv4(vm: VirtualMachine) -> str:
+    """The address the IP column shows: the first IPv4 among the interfaces' primary
+    addresses (``ips``, in interface order) — never an additional, routed ``extra_ips`` one."""
+    for nic in vm.network_interfaces:
+        for address in nic.ips:
+            if _version(address) == 4:
+                return address
+    return ""
+
+
+def _version(address: str) -> int:
+    try:
+        return ipaddress.ip_address(address).version
+    except ValueError:  # an answer we cannot read as an address is not shown as one
+        return 0
+
+
+def _ip_key(row: VmRow) -> tuple[int, int]:
+    """Numeric order (10.0.0.9 before 10.0.0.10); VMs without an IPv4 last."""
+    address = row.ipv4
+    return (0, int(ipaddress.IPv4Address(address))) if address else (1, 0)
+
+
 def _text(value: object) -> str:
     return str(value or "").casefold()
 
@@ -80,6 +108,7 @@ SORT_KEYS: dict[str, Callable[[VmRow], Any]] = {
     "zone": lambda r: _text(r.vm.zone_name),
     "profile": lambda r: _text(r.vm.hardware_profile),
     "hostname": lambda r: _text(r.vm.hostname),
+    "ip": _ip_key,
     "account": lambda r: _text(r.account),
     "group": lambda r: _text(r.group),
 }

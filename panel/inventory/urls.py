@@ -21,6 +21,14 @@ account_patterns = [
         name="group_delete",
     ),
     path("vms/", views.all_vms, name="all_vms"),
+    # A table as CSV or JSON: the page's URL name with "_export", the same query string.
+    path(
+        "accounts/<bigvname:account>/groups/<bigvname:group>/export.<str:fmt>",
+        views.group_export,
+        name="group_export",
+    ),
+    path("vms/export.<str:fmt>", views.all_vms_export, name="all_vms_export"),
+    path("vms/jump/", views.quick_jump, name="quick_jump"),
 ]
 
 urlpatterns = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,10 +18,11 @@ from django_htmx.http import reswap, retarget
 from panel.access.policy import account_abilities, group_abilities
 from panel.access.roles import may_change
 from panel.bigv import BadRequest
+from panel.core.actor import Actor
 from panel.core.read_cache import wants_fresh
 from panel.credentials.clients import client_for
-from panel.inventory import selectors, services
-from panel.inventory.forms import GroupNameForm, VmQueryForm
+from panel.inventory import exports, jump, selectors, services
+from panel.inventory.forms import GroupNameForm, JumpForm, VmQueryForm
 from panel.inventory.validation import GROUP_NAME_HELP
 from panel.web.actions import FormAction
 from panel.web.htmx import HtmxHttpRequest, page_or_fragment, wants_fragment
@@ -95,6 +96,62 @@ def all_vms(request: HtmxHttpRequest) -> HttpResponse:
         "can_bulk": may_change(request.user),
     }
     return page_or_fragment(request, "inventory/all_vms.html", "vm-table", context)
+
+
+# --- exports and the quick jump ------------------------------------------------------------
+
+
+@require_GET
+def group_export(request: HtmxHttpRequest, account: str, group: str, fmt: str) -> HttpResponseBase:
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format.")
+    query = VmQueryForm(request.GET).to_query()
+    with client_for(request.user) as client:
+        export = exports.group_export(
+            actor=Actor.from_request(request),
+            client=client,
+            account=account,
+            group=group,
+            query=query,
+            fmt=fmt,
+        )
+    return _download(export, fmt)
+
+
+@require_GET
+def all_vms_export(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format.")
+    query = VmQueryForm(request.GET).to_query()
+    with client_for(request.user) as client:
+        export = exports.all_vms_export(
+            actor=Actor.from_request(request), client=client, query=query, fmt=fmt
+        )
+    return _download(export, fmt)
+
+
+def _download(export: exports.Export, fmt: str) -> StreamingHttpResponse:
+    # The rows were read before the client closed; only their text is written from here on.
+    response = StreamingHttpResponse(export.content, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def quick_jump(request: HtmxHttpRequest) -> HttpResponse:
+    """The header's search: suggestions for htmx, else the VM (one clear match) or a list."""
+    form = JumpForm(request.GET)
+    needle = form.needle()
+    found = jump.JumpResult(needle=needle)
+    if needle:
+        with client_for(request.user) as client:
+            found = jump.find_vms(client=client, needle=needle)
+    if wants_fragment(request):
+        return render(request, "_components/quick_jump.html#suggestions", {"found": found})
+    if found.clear_match is not None:
+        return redirect(found.clear_match.url)
+    return render(request, "inventory/jump.html", {"found": found})
 
 
 # --- group changes -----------------------------------------------------------------------

@@ -91,9 +91,11 @@ def close_abandoned_planning(older_than: dt.timedelta) -> int:
 def batch_cancel(*, actor: Actor, batch: Batch, reason: str = "") -> Batch:
     """Stop a batch: waiting operations are cancelled, running ones asked to cancel."""
     with transaction.atomic():
-        Batch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
+        stopped = Batch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
             status=BatchStatus.STOPPED
         )
+        if stopped:
+            signals.batch_status_changed(batch)
     for op in Operation.objects.filter(batch_id=batch.pk, status__in=OperationStatus.ACTIVE):
         operation_cancel(actor=actor, operation=op, reason=reason)
     fill(batch.pk)
@@ -141,6 +143,7 @@ def _fill(batch_id: Any) -> None:
         limit = batch.stop_after_failures
         if batch.status == BatchStatus.RUNNING and limit and failures >= limit:
             batch.status = BatchStatus.STOPPED
+            signals.batch_status_changed(batch)
         if batch.status == BatchStatus.STOPPED:
             to_cancel = list(waiting)
         else:
@@ -177,3 +180,4 @@ def _maybe_finish(batch_id: Any) -> None:
             batch.status = BatchStatus.FINISHED
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "finished_at"])
+        signals.batch_status_changed(batch)

@@ -52,6 +52,8 @@ class Lease:
     owner: str
     # True when this run took over from one that did not hand over (crash, lost task).
     takeover: bool = False
+    # On a takeover: when the lost run last wrote the row (its last sign of life).
+    last_heard: dt.datetime | None = None
 
 
 def new_task_id() -> str:
@@ -98,7 +100,11 @@ def owner_is_dead(owner: str) -> bool:
 
 def claim(operation_id: Any, task_id: str) -> Lease | None:
     """Take the operation for this run, or None: someone else holds it (or it is over)."""
-    row = Operation.objects.filter(pk=operation_id).values("epoch", "lease_owner", "status").first()
+    row = (
+        Operation.objects.filter(pk=operation_id)
+        .values("epoch", "lease_owner", "status", "updated_at")
+        .first()
+    )
     if row is None or row["status"] not in OperationStatus.ACTIVE:
         return None
     now = timezone.now()
@@ -122,7 +128,13 @@ def claim(operation_id: Any, task_id: str) -> Lease | None:
     if won != 1:
         return None
     takeover = row["status"] != OperationStatus.PENDING and seen_owner != resume_token(task_id)
-    return Lease(operation_id=operation_id, epoch=row["epoch"] + 1, owner=me, takeover=takeover)
+    return Lease(
+        operation_id=operation_id,
+        epoch=row["epoch"] + 1,
+        owner=me,
+        takeover=takeover,
+        last_heard=row["updated_at"] if takeover else None,
+    )
 
 
 def persist(lease: Lease, op: Operation, *fields: str, **extra: Any) -> None:

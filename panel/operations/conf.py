@@ -19,3 +19,7 @@ def step_retries() -> int:
 
 def retry_seconds() -> float:
     return float(settings.OPERATIONS_RETRY_SECONDS)
+
+
+def outage_seconds() -> float:
+    return float(settings.OPERATIONS_OUTAGE_SECONDS)

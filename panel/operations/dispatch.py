@@ -8,9 +8,10 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
-def send(operation_id: Any, *, task_id: str, countdown: float = 0.0) -> None:
-    """Enqueue ``run_operation``. Never raises: if Redis is down the operation keeps its
-    lease until it expires, and then the reconciler sends it again (the row is the truth)."""
+def send(operation_id: Any, *, task_id: str, countdown: float = 0.0) -> bool:
+    """Enqueue ``run_operation``; False if the broker could not be reached. Never raises: if
+    Redis is down the operation keeps its lease until it expires, and then the reconciler
+    sends it again (the row is the truth) — and the row says so meanwhile."""
     from panel.operations.tasks import run_operation  # (tasks imports engine)
 
     try:
@@ -24,3 +25,8 @@ def send(operation_id: Any, *, task_id: str, countdown: float = 0.0) -> None:
             operation_id,
             exc_info=True,
         )
+        from panel.operations import journal  # (journal imports models)
+
+        journal.not_queued(operation_id)
+        return False
+    return True

@@ -22,10 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from panel.audit import Action, Outcome, record
-from panel.bigv import ApiError, BigVClient, ServerError, TransportError, Unavailable
+from panel.bigv import ApiError, BigVClient, ServerError, TransportError, Unavailable, words
 from panel.credentials.clients import NotConnected, client_for
 from panel.credentials.crypto import CredentialError
-from panel.operations import claims, conf, dispatch, signals
+from panel.operations import claims, dispatch, holds, journal, outage, signals
 from panel.operations.models import Operation
 from panel.operations.status import FINISH_OUTCOMES, OperationStatus, StepStatus
 from panel.operations.steps import StepContext, StepFailed, Wait, actor_of, audit_target
@@ -64,7 +64,6 @@ class Runner:
         self.op = op
         self.lease = lease
         self.workflow = workflow
-        self.takeover = lease.takeover
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -84,6 +83,8 @@ class Runner:
     # --- the loop -------------------------------------------------------------------------
 
     def drive(self) -> None:
+        if self.lease.takeover:
+            self._note_takeover()
         if self.workflow is None:  # an app that registered this kind is no longer installed
             self._finish(OperationStatus.FAILED, error=f"Unknown kind of operation: {self.op.kind}")
             return
@@ -115,14 +116,27 @@ class Runner:
     def _loop(self, client: BigVClient) -> None:
         op = self.op
         while not op.is_terminal:
-            if op.status == OperationStatus.RUNNING and self._cancel_requested():
+            # A step that already set something going that cannot be recalled (an ACPI
+            # shutdown the guest has begun) runs to its end first; then the undo starts.
+            cancel = op.status == OperationStatus.RUNNING and self._cancel_requested()
+            if cancel and not op.cannot_recall:
                 self._interrupt_current()
-                self._begin_undo("cancelled", f"Cancelled at: {self._step_label()}.", client)
+                self._begin_undo("cancelled", self._cancelled_text(), client)
                 continue
             if op.step_index >= len(op.plan):
                 return self._complete()
             if (wait := self._run_step(client)) is not None:
                 return self._wait(wait)
+
+    def _note_takeover(self) -> None:
+        """This run took over from one that stopped without handing over: say so."""
+        op = self.op
+        event = journal.resumed(op, by=self.lease.owner, last_heard=self.lease.last_heard)
+        with transaction.atomic():
+            self._save("events")
+            params = {"lost_at": event["lost_at"], "by": journal.worker(self.lease.owner)}
+            self._audit(Action.OPERATION_RESUMED, Outcome.SUCCEEDED, params=params)
+        signals.changed(op)
 
     def _cancel_requested(self) -> bool:
         flag = Operation.objects.filter(pk=self.op.pk).values_list("cancel_requested", flat=True)
@@ -138,25 +152,19 @@ class Runner:
             self._save("step_log")
             self._audit(Action.OPERATION_STEP, Outcome.CANCELLED, step=entry["step"])
 
-    def _step_label(self) -> str:
+    def _cancelled_text(self) -> str:
+        """ "Cancelled during: ACPI shutdown." — or "before" a step that had not begun."""
         op = self.op
-        if 0 <= op.step_index < len(op.plan):
-            return str(op.plan[op.step_index].get("label", ""))
-        return "the end"
+        if not 0 <= op.step_index < len(op.plan):
+            return "Cancelled at the end."
+        label = op.plan[op.step_index].get("label", "")
+        return f"Cancelled {'during' if op.current_entry else 'before'}: {label}."
 
     # --- one step ------------------------------------------------------------------------
 
     def _entry(self, index: int, step: dict[str, Any]) -> dict[str, Any]:
         for entry in self.op.step_log:
             if entry.get("index") == index:
-                if self.takeover and entry.get("status") == StepStatus.RUNNING:
-                    self.takeover = False  # say it once per takeover
-                    self._audit(
-                        Action.OPERATION_STEP,
-                        Outcome.STARTED,
-                        step=step["name"],
-                        params={"label": step["label"], "resumed": True},
-                    )
                 return entry
         entry = {
             "index": index,
@@ -198,22 +206,28 @@ class Runner:
             self._step_failed(entry, error.message, client, refused=error.refused)
             return None
         except TRANSIENT as error:
-            attempts = int(entry.get("attempts", 0)) + 1
-            entry["attempts"] = attempts
-            if attempts <= conf.step_retries():
-                entry["detail"] = f"retry {attempts}/{conf.step_retries()} after: {error}"
+            wait = outage.retry_wait(entry, error)
+            entry["raw"] = words.raw(error)  # BigV's own answer, for "details"
+            if wait is not None:
+                entry["detail"] = f"{words.sentence(error)} Trying again in {wait:.0f} s."
                 self._save("step_log")
                 signals.changed(op)
-                return Wait(conf.retry_seconds() * attempts)
-            self._step_failed(entry, f"BigV kept failing: {error}", client, error=error)
+                return Wait(wait)
+            attempts = int(entry["attempts"])
+            tries = f"{attempts} {'try' if attempts == 1 else 'tries'}"
+            message = f"{words.sentence(error)} It kept failing after {tries}."
+            self._step_failed(entry, message, client, error=error)
             return None
         except ApiError as error:
-            self._step_failed(entry, f"BigV refused: {error}", client, error=error)
+            entry["raw"] = words.raw(error)
+            self._step_failed(entry, words.sentence(error), client, error=error)
             return None
         except Exception as error:  # a bug or an unusable secret: fail, never loop forever
             logger.exception("operation %s: step %s crashed", op.pk, step["name"])
             self._step_failed(entry, f"{type(error).__name__}: {error}", client)
             return None
+        outage.got_through(entry)
+        entry.pop("raw", None)
         if isinstance(result, Wait):
             entry["detail"] = result.note
             self._save("step_log")
@@ -325,12 +339,27 @@ class Runner:
                 "plan",
                 "step_index",
             )
+            released = holds.release(op, status)  # the other targets it claimed, with it
             params = {"status": status, "summary": op.summary}
             outcome = Outcome(FINISH_OUTCOMES[status])
             detail = op.attention or op.error
-            self._audit(Action.OPERATION_FINISH, outcome, params=params, api_error=detail)
-        signals.changed(op)
+            before, after = self._before_after()
+            self._audit(
+                Action.OPERATION_FINISH,
+                outcome,
+                params=params,
+                api_error=detail,
+                before=before,
+                after=after,
+            )
+        for row in [op, *released]:
+            signals.changed(row)
         signals.finished(op)
+
+    def _before_after(self) -> tuple[Any, Any]:
+        if self.workflow is None or self.workflow.before_after is None:
+            return None, None
+        return self.workflow.before_after(self.op)
 
     def _wait(self, wait: Wait) -> None:
         task_id = claims.new_task_id()

@@ -96,6 +96,9 @@ class Operation(models.Model):
     plan = models.JSONField(default=list, blank=True)
     step_index = models.IntegerField(default=0)
     step_log = models.JSONField(default=list, blank=True)
+    # What happened to the run itself, beside its steps: a worker lost and the operation
+    # resumed by another ({"at", "kind", "text"}; panel.operations.journal).
+    events = models.JSONField(default=list, blank=True)
     original = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
     attention = models.TextField(blank=True, default="")
@@ -167,8 +170,27 @@ class Operation(models.Model):
         if self.status == OperationStatus.PENDING:
             return "Waiting for a worker"
         if 0 <= self.step_index < len(self.plan):
-            return str(self.plan[self.step_index].get("label", ""))
+            label = str(self.plan[self.step_index].get("label", ""))
+            undoing = self.compensation_start is not None
+            return f"putting back: {label}" if undoing else label
         return self.status_label
+
+    @property
+    def current_entry(self) -> dict[str, Any] | None:
+        """The step log entry of the step in progress (None between steps)."""
+        for entry in self.step_log or []:
+            if isinstance(entry, dict) and entry.get("index") == self.step_index:
+                return entry
+        return None
+
+    @property
+    def cannot_recall(self) -> str:
+        """What the step in progress already set going that no cancel can stop ("" if
+        nothing): a cancel then waits for it to end before putting the target back."""
+        entry = self.current_entry
+        if self.is_terminal or entry is None or entry.get("status") != "running":
+            return ""
+        return str((entry.get("state") or {}).get("cannot_recall") or "")
 
     @property
     def elapsed(self) -> dt.timedelta:

@@ -53,6 +53,15 @@ class Plan:
     original: Mapping[str, Any] = field(hash=False)
     params: Mapping[str, Any] = field(hash=False)
     subject: str = ""  # "web1 is running"
+    # What the person is told before Start: things they may not expect ("db2 shrinks from
+    # 4 to 2 cores"), whether the change destroys data (a red Start, a typed confirmation),
+    # and what putting back after a failure or a cancel can really restore.
+    warnings: tuple[str, ...] = ()
+    destructive: bool = False
+    promise: str = ""
+    # The other targets the operation writes to: claimed with it, so no other change runs on
+    # any of them meanwhile (panel.operations.holds).
+    holds: tuple[PlanTarget, ...] = ()
 
     def describe(self) -> str:
         """ "web1 is running → ACPI shutdown (up to 60 s, then hard off) → … → verify"."""
@@ -77,6 +86,9 @@ class Plan:
             "describe": self.describe(),
             "steps": [[step.name, step.label, dict(step.args)] for step in self.steps],
             "params": dict(self.params),
+            "warnings": list(self.warnings),
         }
+        if self.holds:
+            body["holds"] = [[h.account, h.group, h.vm, str(h.vm_id)] for h in self.holds]
         text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode()).hexdigest()

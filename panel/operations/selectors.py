@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from panel.operations import conf
 from panel.operations.models import Batch, Operation
 from panel.operations.status import BatchStatus, OperationStatus
 
@@ -114,3 +115,37 @@ def batch_operations(batch: Batch, within: Q | None = None) -> list[Operation]:
 def batch_is_final(batch: Batch, operations: list[Operation]) -> bool:
     """Nothing more will change: the batch is closed and none of its operations is active."""
     return batch.status != BatchStatus.RUNNING and all(op.is_terminal for op in operations)
+
+
+# --- operations no worker is looking after ---------------------------------------------------
+
+
+def _quiet_limit() -> dt.timedelta:
+    return dt.timedelta(seconds=conf.lease_seconds())
+
+
+def unattended_seconds(op: Operation, now: dt.datetime | None = None) -> int | None:
+    """How long an active operation has gone without a worker, once that is longer than a
+    lease; None while a worker has it, a wait is not over, or it waits its turn in a batch.
+
+    A run renews the lease on every write, and a wait hands it over until the wait ends plus
+    one lease: ``lease_expires_at - lease`` is when a worker last had it, or should have
+    picked it up again. A live worker never lets that grow past a lease; a dead one does.
+    """
+    if op.is_terminal or op.enqueued_at is None:
+        return None
+    now = now or timezone.now()
+    limit = _quiet_limit()
+    due = op.lease_expires_at - limit if op.lease_expires_at is not None else op.enqueued_at
+    quiet = now - due
+    return int(quiet.total_seconds()) if quiet > limit else None
+
+
+def unattended(within: Q | None = None, now: dt.datetime | None = None) -> QuerySet[Operation]:
+    """The active operations no worker has looked after for longer than a lease."""
+    now = now or timezone.now()
+    expired = Q(lease_expires_at__lt=now) | Q(
+        lease_expires_at__isnull=True, enqueued_at__lt=now - _quiet_limit()
+    )
+    rows = _rows(within).filter(status__in=OperationStatus.ACTIVE, enqueued_at__isnull=False)
+    return rows.filter(expired)

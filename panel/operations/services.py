@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from panel.audit import Action, Outcome, record
 from panel.core.actor import Actor
-from panel.operations import claims, conf, dispatch, secrets, signals
+from panel.operations import claims, conf, dispatch, holds, secrets, signals
 from panel.operations.models import Operation
 from panel.operations.plans import Plan
 from panel.operations.status import OperationStatus
@@ -101,6 +101,7 @@ def operation_start(
     try:
         with transaction.atomic():
             op.save(force_insert=True)
+            held = holds.insert(op, plan)  # every other target it writes to, or none
             record(
                 actor=actor,
                 action=Action.OPERATION_START,
@@ -110,9 +111,10 @@ def operation_start(
                 operation_id=str(op_id),
             )
     except IntegrityError:
-        other = Operation.objects.filter(
-            target_key=plan.target_key, status__in=OperationStatus.ACTIVE
-        ).first()
+        busy = Operation.objects.filter(
+            target_key__in=holds.keys(plan), status__in=OperationStatus.ACTIVE
+        )
+        other = busy.order_by("created_at").first()
         message = busy_message(other) if other else f"busy: {plan.ref.vm} was busy; try again"
         record(
             actor=actor,
@@ -125,7 +127,8 @@ def operation_start(
         raise Busy(other, message) from None
     if task_id:
         transaction.on_commit(lambda: dispatch.send(op_id, task_id=task_id))
-    signals.changed(op)
+    for row in [op, *held]:
+        signals.changed(row)
     return op
 
 
@@ -137,6 +140,7 @@ def operation_cancel(*, actor: Actor, operation: Operation, reason: str = "") ->
     who did, and why when the panel did it (``reason``). Returns the row as it is now.
     """
     op = Operation.objects.get(pk=operation.pk)
+    op = holds.holder_of(op) or op  # a hold is cancelled by cancelling what holds it
     if op.is_terminal:
         return op
     Operation.objects.filter(pk=op.pk, status__in=OperationStatus.ACTIVE).update(
@@ -177,6 +181,7 @@ def cancel_unstarted(op: Operation, *, reason: str) -> bool:
             lease_owner="",
             lease_expires_at=None,
         )
+        released = holds.release(op, OperationStatus.CANCELLED) if ended else []
         if ended:
             record(
                 actor=actor_of(op),
@@ -189,6 +194,7 @@ def cancel_unstarted(op: Operation, *, reason: str) -> bool:
             )
     if ended:
         op.refresh_from_db()
-        signals.changed(op)
+        for row in [op, *released]:
+            signals.changed(row)
         signals.finished(op)  # a batch may have waited for this one
     return bool(ended)

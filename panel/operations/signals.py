@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 # sender: the Operation class; kwargs: operation=<Operation>
 operation_changed = Signal()
 operation_finished = Signal()
+# sender: the Batch class; kwargs: batch=<Batch> — its status changed (stopped, finished).
+batch_changed = Signal()
 
 
 def _send(signal: Signal, operation: Any) -> None:
@@ -42,3 +44,17 @@ def changed(operation: Any) -> None:
 def finished(operation: Any) -> None:
     """Announce the end of ``operation`` once the current transaction commits."""
     transaction.on_commit(lambda: _send(operation_finished, operation))
+
+
+def batch_status_changed(batch: Any) -> None:
+    """Announce a batch's new status once the current transaction commits: its page shows
+    "finished" when its last operation does, not at the next re-read."""
+
+    def send() -> None:
+        for receiver, result in batch_changed.send_robust(sender=type(batch), batch=batch):
+            if isinstance(result, Exception):
+                logger.warning(
+                    "batch %s: change hook %r failed", batch.pk, receiver, exc_info=result
+                )
+
+    transaction.on_commit(send)

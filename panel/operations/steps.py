@@ -98,6 +98,18 @@ class StepContext:
     def acted(self) -> bool:
         return bool(self.state.get("acted"))
 
+    def cancelling(self) -> bool:
+        """Someone asked to cancel the operation (read afresh: the flag is set by a page)."""
+        flag = Operation.objects.filter(pk=self.op.pk).values_list("cancel_requested", flat=True)
+        return bool(flag.first())
+
+    def cannot_recall(self, what: str) -> None:
+        """Say that this step set something going that no cancel can stop: a cancel then
+        lets the step finish (the engine checks), and the page shows ``what`` meanwhile."""
+        if self.state.get("cannot_recall") != what:
+            self.state["cannot_recall"] = what
+            self.save()
+
     def deadline(self, key: str, seconds: float) -> float:
         """A deadline stored once in the step log, so a resumed step keeps the same one."""
         if key not in self.state:
@@ -111,6 +123,11 @@ class StepContext:
         """What a write's answer says about the target, for its audit entry (none here;
         a workflow's own context says more)."""
         return None
+
+    def write_target(self) -> Target:
+        """What this step's writes change, as the audit trail names it: the operation's
+        target (a workflow that writes to several targets names the one at hand)."""
+        return audit_target(self.op)
 
     def write[T](
         self,
@@ -133,7 +150,7 @@ class StepContext:
             with audit_intent(
                 actor=self.actor,
                 action=action,
-                target=audit_target(op),
+                target=self.write_target(),
                 params=dict(params) if params else {"call": intent},
                 before=dict(before) if before else None,
                 operation_id=str(op.pk),

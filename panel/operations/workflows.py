@@ -46,6 +46,11 @@ class Workflow:
     context: type[StepContext] | None = None
     # The inputs that may travel sealed with the operation (root password, SSH keys, …).
     sealed_inputs: frozenset[str] = field(default_factory=frozenset)
+    # The target before and after, as the finish entry of the audit trail shows them
+    # (after: as the operation's last verification read it). None: the engine records none.
+    before_after: (
+        Callable[[Operation], tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]] | None
+    ) = None
 
 
 _REGISTRY: dict[str, Workflow] = {}

@@ -14,6 +14,10 @@ is open) keep Django's own async handler. ``PanelApplication`` routes by the vie
 resolves to, so a new async view needs no list to be kept up to date. A request's sync work
 runs on a thread kept from earlier requests rather than one started (and joined) for it
 (``page_threads``).
+
+WebSockets (the VMs' consoles, ``panel.console``) go to the Channels application of
+``panel.console.routing``, in a thread context of their own like a page: a console keeps its
+thread for the database work it does while it is open, as a live stream does.
 """
 
 from __future__ import annotations
@@ -70,12 +74,18 @@ class PanelApplication:
         self.streams = get_asgi_application()  # also runs django.setup()
         self.pages = PagesHandler()
         self.threads = PageThreads()
+        from panel.console.routing import websocket_application  # needs the apps loaded
+
+        self.websockets = websocket_application()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "websocket":
+            handler: Any = self.websockets
+        elif scope["type"] != "http":
             await self.streams(scope, receive, send)  # Django refuses it, with the reason
             return
-        handler = self.streams if is_async_view(scope["path"]) else self.pages
+        else:
+            handler = self.streams if is_async_view(scope["path"]) else self.pages
         executor = self.threads.take()
         try:
             async with ThreadSensitiveContext(executor=executor):

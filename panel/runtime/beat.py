@@ -3,8 +3,9 @@
 Beat's default ``PersistentScheduler`` keeps last-run times in a ``shelve`` file. On Python
 3.13 that is an SQLite database (``dbm.sqlite3``), and beat started inside a worker (``-B``)
 was seen failing at start-up with "disk I/O error" while writing it — beat then dies, and
-with it the reconciler that resumes operations whose worker died. The only entry here is the
-reconciler, every few seconds, so forgetting last-run times across a restart loses nothing.
+with it the reconciler that resumes operations whose worker died. The entries here are the
+reconciler, every few seconds, and the sealing of audit intents left open; forgetting their
+last-run times across a restart loses nothing.
 The ``--schedule`` path is instead touched on every tick, so a health check can tell that
 beat is alive (docker-compose's ``beat`` service does).
 """

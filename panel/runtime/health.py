@@ -1,10 +1,11 @@
 """``/healthz``: is this instance able to serve? For load balancers, compose and monitoring.
 
 Three checks — the database, Redis, and the BigV brain (``GET /definitions``: public, no
-token) — each bounded by a short timeout. 200 when all pass, 503 otherwise; the JSON body
-names each check with its outcome and duration. It needs no login and says nothing an
-outsider could use: no URLs, no versions, no error text beyond the exception's class name
-(a message may quote a connection string with its password).
+token) — each bounded by a short timeout; and, under ``make run``, the processes its
+supervisor keeps running, with how often each was restarted. 200 when all pass, 503
+otherwise; the JSON body names each check with its outcome and duration. It needs no login
+and says nothing an outsider could use: no URLs, no versions, no error text beyond the
+exception's class name (a message may quote a connection string with its password).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import redis
 from django.conf import settings
@@ -22,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from panel.credentials.clients import probe_definitions
+from panel.runtime.supervisor import read_status
 
 REDIS_TIMEOUT = 2.0
 
@@ -80,14 +83,29 @@ def _ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+def supervised() -> dict[str, dict[str, object]] | None:
+    """Under ``make run``: each process the supervisor runs — running or not, and how often
+    it was started again (``panel.runtime.supervisor``). None elsewhere."""
+    path = getattr(settings, "PANEL_STACK_STATUS", "")
+    status = read_status(Path(path)) if path else None
+    if status is None:
+        return None
+    return {
+        name: {key: child.get(key) for key in ("running", "restarts", "last_exit")}
+        for name, child in status["processes"].items()
+    }
+
+
 @login_not_required
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     results = [run_check(name, check) for name, check in CHECKS.items()]
     healthy = all(result.ok for result in results)
-    body = {
-        "status": "ok" if healthy else "unavailable",
-        "checks": {result.name: result.as_json() for result in results},
-    }
+    body: dict[str, object] = {"checks": {result.name: result.as_json() for result in results}}
+    processes = supervised()
+    if processes is not None:
+        body["processes"] = processes
+        healthy = healthy and all(child["running"] for child in processes.values())
+    body = {"status": "ok" if healthy else "unavailable", **body}
     return JsonResponse(body, status=200 if healthy else 503)

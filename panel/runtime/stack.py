@@ -1,79 +1,19 @@
-"""Start and supervise the local stack for ``make run``: simulator, Redis, worker, web server.
+"""Helpers for the local stack of ``make run``: waiting for a child to answer, where the
+simulator's console listens, how to run ``manage.py`` with the stack's Python and environment.
 
-Kept apart from the management command so the process handling is readable on its own. Every
-child gets the same environment (so the worker and the web server agree on Redis and the BigV
-URLs), and if any child dies the whole stack stops with a message saying which one.
+The supervision itself — starting children, restarting those that die — is
+``panel.runtime.supervisor``.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
-
-
-@dataclass
-class Child:
-    name: str
-    args: list[str]
-    process: subprocess.Popen[bytes] | None = None
-
-
-@dataclass
-class Stack:
-    env: dict[str, str]
-    children: list[Child] = field(default_factory=list)
-
-    def spawn(self, name: str, args: list[str]) -> Child:
-        child = Child(name=name, args=args)
-        child.process = subprocess.Popen(args, env=self.env)  # noqa: S603  (our own argv)
-        self.children.append(child)
-        return child
-
-    def adopt(self, name: str, process: subprocess.Popen[bytes]) -> None:
-        self.children.append(Child(name=name, args=[], process=process))
-
-    def wait(self) -> int:
-        """Block until Ctrl-C or a child exits; then stop everything."""
-        stop = False
-
-        def _stop(signum: int, frame: object) -> None:
-            nonlocal stop
-            stop = True
-
-        signal.signal(signal.SIGINT, _stop)
-        signal.signal(signal.SIGTERM, _stop)
-        exit_code = 0
-        while not stop:
-            for child in self.children:
-                assert child.process is not None
-                code = child.process.poll()
-                if code is not None:
-                    print(f"\n{child.name} exited with status {code}; stopping the stack.")
-                    exit_code = code or 1
-                    stop = True
-                    break
-            time.sleep(0.3)
-        self.shutdown()
-        return exit_code
-
-    def shutdown(self) -> None:
-        for child in reversed(self.children):
-            if child.process and child.process.poll() is None:
-                child.process.terminate()
-        for child in reversed(self.children):
-            if child.process is None:
-                continue
-            try:
-                child.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.process.kill()
 
 
 def wait_for_http(
@@ -94,6 +34,32 @@ def wait_for_http(
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+# The simulator's management addresses (panel/simulator/ippool.py), all served by its one
+# console port: the panel reaches them through it (panel.console.target, BIGV_CONSOLE_ADDRESSES).
+SIMULATOR_MANAGEMENT_NETWORK = "172.16.0.0/12"
+
+
+def simulator_console(
+    sim_port: int, var_dir: Path, known_hosts: str
+) -> tuple[list[str], dict[str, str]]:
+    """The simulator's serial console on the port after its own: its arguments (a host key
+    kept in ``var_dir``, the known_hosts file the panel reads written for it) and the
+    setting that points the panel at it — unless BIGV_CONSOLE_ADDRESSES is set already."""
+    port = sim_port + 1
+    args = [
+        "--console-port",
+        str(port),
+        "--console-host-key",
+        str(var_dir / "simulator-console-host-key"),
+        "--console-known-hosts",
+        known_hosts,
+    ]
+    mapping = os.environ.get("BIGV_CONSOLE_ADDRESSES") or (
+        f"{SIMULATOR_MANAGEMENT_NETWORK}=127.0.0.1:{port}"
+    )
+    return args, {"BIGV_CONSOLE_ADDRESSES": mapping}
 
 
 def python() -> str:

@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", choices=SEEDS, default="demo")
     parser.add_argument("--log-requests", action="store_true", help="log each request to stderr")
+    parser.add_argument(
+        "--console-port", type=int, help="serve the VMs' serial consoles over SSH on this port"
+    )
+    parser.add_argument("--console-host-key", help="the console's SSH host key (made if missing)")
+    parser.add_argument("--console-known-hosts", help="write a known_hosts line for it here")
     args = parser.parse_args(argv)
     if args.speed <= 0:
         parser.error("--speed must be positive")
@@ -33,9 +38,14 @@ def main(argv: list[str] | None = None) -> int:
         state_file=args.state,
         seed=args.seed,
         log_requests=args.log_requests,
+        console_port=args.console_port,
+        console_host_key=args.console_host_key,
+        console_known_hosts=args.console_known_hosts,
     )
     sim.start()
     print(f"BigV simulator listening on {sim.api_url} (auth: {sim.auth_url})", flush=True)
+    if sim.console is not None:
+        print(f"Serial consoles over SSH on {sim.host}:{sim.console.port}", flush=True)
 
     done = threading.Event()
 

@@ -7,6 +7,7 @@ skip faults, barriers and the log so tests can always steer the simulator.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 import traceback
@@ -143,4 +144,7 @@ class SimulatorApp:
             service=service,
             fault=fault_id,
             ts=self.world.now(),
+            # What was sent, as a fingerprint: enough to see the same write twice, and
+            # nothing (a password, a key) that the log must not hold.
+            body_sha256=hashlib.sha256(request.body).hexdigest()[:16] if request.body else "",
         )

@@ -82,7 +82,7 @@ def patch_vm(app: SimulatorApp, req: Request, vm: str) -> Response:
             if body["power_on"]:
                 power.boot(v)
             else:
-                v.power_on, v.running, v.head = False, None, None
+                v.power_on, v.running, v.head, v.appliance = False, None, None, None
         w.dirty = True
         return json_response(200, state(w, v))
 

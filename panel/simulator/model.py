@@ -52,6 +52,10 @@ class VirtualMachine:
     ignore_acpi: bool = False
     # The spec the running guest actually booted with; None while powered off.
     running: dict[str, Any] | None = None
+    # The appliance the running guest booted ({"name", "permanent"}); None: its own discs
+    # (or off). A permanent choice is kept for every later boot (simulator/appliance.py).
+    appliance: dict[str, Any] | None = None
+    boot_appliance: dict[str, Any] | None = None
     # At most one timed transition per VM: provisioning, reimaging, shutting_down, rebooting.
     activity: str | None = None
     activity_due: float | None = None
@@ -67,7 +71,29 @@ class Disc:
     size: int
     storage_grade: str = "sata"
     storage_pool: str = ""
+    # {"id", "start_at", "interval_seconds", "capacity", "next_at"}; next_at is internal.
     backup_schedules: list[dict[str, Any]] = field(default_factory=list)
+    # While a backup is being restored onto it (docs/bigv-api.md §9.1): due time, backup id.
+    restore_due: float | None = None
+    restoring_from: int | None = None
+    backup_ids: list[int] = field(default_factory=list)  # its backups, oldest first
+
+
+@dataclass
+class Backup:
+    """A copy of a disc (docs/bigv-api.md §9.1): taken on the disc's grade, then kept in
+    ``iceberg``; ``due`` is when it gets there (until then it is in progress)."""
+
+    id: int
+    disc_id: int
+    label: str
+    size: int
+    storage_grade: str
+    created_at: float
+    due: float
+    manual: bool = True
+    schedule_id: int | None = None  # taken by this schedule: pruned to its capacity
+    storage_pool: str = ""
 
 
 @dataclass

@@ -19,6 +19,7 @@ from panel.simulator import power
 from panel.simulator.model import (
     Account,
     ApiKey,
+    Backup,
     Disc,
     Group,
     Nic,
@@ -35,6 +36,7 @@ TABLES: dict[str, type] = {
     "groups": Group,
     "vms": VirtualMachine,
     "discs": Disc,
+    "backups": Backup,
     "nics": Nic,
     "users": User,
     "privileges": Privilege,

@@ -11,9 +11,10 @@ one big clock advance plays the whole chain.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from typing import Any
 
-from panel.simulator import ippool
+from panel.simulator import appliance, backups, ippool
 from panel.simulator.model import SPEC_KEYS, VirtualMachine
 from panel.simulator.world import World
 
@@ -23,6 +24,18 @@ SHUTTING_DOWN = "shutting_down"
 REBOOTING = "rebooting"
 # While the brain images a VM it owns the power state; PUT power_on is refused meanwhile.
 IMAGING = (PROVISIONING, REIMAGING)
+
+# Who hears what the guest goes through: the serial console (panel.simulator.console) shows
+# boot and shutdown lines. Called under the world lock with the VM, the event ("boot",
+# "halt", "powerdown", "reset", "sendkey") and its details; nothing listens unless a
+# console runs, and an observer must only take note (it may not change the world).
+Observer = Callable[[VirtualMachine, str, dict[str, Any]], None]
+observers: list[Observer] = []
+
+
+def _tell(vm: VirtualMachine, event: str, **details: Any) -> None:
+    for observer in observers:
+        observer(vm, event, details)
 
 
 def duration(world: World, timing: str) -> float:
@@ -73,6 +86,7 @@ def tick(world: World) -> int:
         cancel(vm)
         _complete(world, vm, activity, data, due)
         done += 1
+    done += backups.tick(world)  # backups, restores and schedules keep the same clock
     if done:
         world.dirty = True
     return done
@@ -97,11 +111,14 @@ def _complete(
         boot(vm)
 
 
-def boot(vm: VirtualMachine) -> None:
-    """Power on: a fresh boot picks up every pending spec change."""
+def boot(vm: VirtualMachine, chosen: dict[str, Any] | None = None) -> None:
+    """Power on: a fresh boot picks up every pending spec change, and starts the appliance
+    ``chosen`` by this request (or a permanent one), else the VM's own discs."""
     vm.power_on = True
     vm.running = {key: getattr(vm, key) for key in SPEC_KEYS}
     vm.head = ippool.head_for(vm.id)
+    vm.appliance = appliance.for_boot(vm, chosen)
+    _tell(vm, "boot")
 
 
 def halt(world: World, vm: VirtualMachine, at: float | None = None) -> None:
@@ -109,6 +126,8 @@ def halt(world: World, vm: VirtualMachine, at: float | None = None) -> None:
     vm.power_on = False
     vm.running = None
     vm.head = None
+    vm.appliance = None  # a one-off appliance ends with the boot it started
+    _tell(vm, "halt")
     if vm.autoreboot_on and not vm.deleted:
         schedule(world, vm, REBOOTING, "reboot_seconds", base=at)
 
@@ -124,11 +143,17 @@ def pending_changes(vm: VirtualMachine) -> dict[str, dict[str, Any]]:
     }
 
 
-def set_power(world: World, vm: VirtualMachine, power_on: bool | None) -> None:
-    """Apply a PUT's ``power_on`` (already validated) after its ``autoreboot_on``."""
+def set_power(
+    world: World,
+    vm: VirtualMachine,
+    power_on: bool | None,
+    chosen: dict[str, Any] | None = None,
+) -> None:
+    """Apply a PUT's ``power_on`` (already validated) after its ``autoreboot_on``; a boot
+    starts the appliance ``chosen`` by the same PUT, if any."""
     if power_on is True and not vm.power_on:
         cancel(vm)
-        boot(vm)
+        boot(vm, chosen)
     elif power_on is False and vm.power_on:
         cancel(vm)
         halt(world, vm)
@@ -137,12 +162,15 @@ def set_power(world: World, vm: VirtualMachine, power_on: bool | None) -> None:
         cancel(vm)
 
 
-def signal(world: World, vm: VirtualMachine, name: str) -> None:
-    """ACPI powerdown / reset on a running VM (validated by the caller)."""
+def signal(world: World, vm: VirtualMachine, name: str, data: str | None = None) -> None:
+    """ACPI powerdown / reset / sendkey on a running VM (validated by the caller)."""
     if name == "powerdown":
         if vm.activity != SHUTTING_DOWN and not vm.ignore_acpi:
             schedule(world, vm, SHUTTING_DOWN, "acpi_shutdown_seconds")
-    elif name == "reset" and vm.activity == SHUTTING_DOWN:
+            _tell(vm, "powerdown")
+    elif name in ("reset", "sendkey"):
+        _tell(vm, name, keys=data)
+    if name == "reset" and vm.activity == SHUTTING_DOWN:
         # Reset reboots in the same host process: pending spec changes are NOT applied
         # (BC update-server help; [DOCS] signal), and an ACPI shutdown in progress is moot.
         cancel(vm)
@@ -154,3 +182,5 @@ def take_down(vm: VirtualMachine) -> None:
     vm.power_on = False
     vm.running = None
     vm.head = None
+    vm.appliance = None
+    _tell(vm, "halt")

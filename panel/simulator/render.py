@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from panel.simulator import schedules
 from panel.simulator.model import (
     Account,
     ApiKey,
+    Backup,
     Disc,
     Group,
     Nic,
@@ -77,6 +79,9 @@ def vm(world: World, v: VirtualMachine, *, embed: bool) -> dict[str, Any]:
         "name": v.name,
         "power_on": v.power_on,
         "zone_name": v.zone_name,
+        "backup_count": sum(len(d.backup_ids) for d in world.vm_discs_of(v)),
+        # What the running guest booted, e.g. the rescue appliance (§13, C70); null: its discs.
+        "appliance": dict(v.appliance) if v.appliance and v.power_on else None,
     }
     if embed:
         out["discs"] = [disc(d) for d in world.vm_discs_of(v)]
@@ -85,7 +90,7 @@ def vm(world: World, v: VirtualMachine, *, embed: bool) -> dict[str, Any]:
 
 
 def disc(d: Disc) -> dict[str, Any]:
-    return {
+    out = {
         "type": TYPE + "disc",
         "id": d.id,
         "label": d.label,
@@ -93,9 +98,32 @@ def disc(d: Disc) -> dict[str, Any]:
         "storage_grade": d.storage_grade,
         "storage_pool": d.storage_pool,
         "virtual_machine_id": d.vm_id,
-        "backup_count": 0,
+        "backup_count": len(d.backup_ids),
         "backups_enabled": bool(d.backup_schedules),
-        "backup_schedules": [dict(s) for s in d.backup_schedules],
+        "backup_schedules": [schedules.public(s) for s in d.backup_schedules],
+    }
+    if d.restore_due is not None:
+        # [BC] disc template "restore in progress": on iceberg, going back to its grade.
+        out.update(storage_grade="iceberg", new_storage_grade=d.storage_grade)
+    return out
+
+
+def backup(b: Backup, d: Disc) -> dict[str, Any]:
+    """A backup is a disc plus ``parent_disc_id`` and ``manual`` ([BC] brain.Backup), and
+    when it was taken (``created_at``, the simulator's addition: §13, C49)."""
+    return {
+        "type": TYPE + "disc",
+        "id": b.id,
+        "label": b.label,
+        "size": b.size,
+        "storage_grade": b.storage_grade,
+        "storage_pool": b.storage_pool,
+        "virtual_machine_id": d.vm_id,
+        "parent_disc_id": d.id,
+        "manual": b.manual,
+        "created_at": schedules.iso(b.created_at),
+        "backup_count": 0,
+        "backup_schedules": [],
     }
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from panel.simulator import backups, power, schedules
 from panel.simulator import definitions as defs
-from panel.simulator import power
 from panel.simulator.model import Group, User, VirtualMachine
 from panel.simulator.world import World
 
@@ -116,6 +116,7 @@ def _demo(world: World, users: dict[str, User]) -> None:
             vm.deleted_at = world.now()
     web1 = world.vms[world.vm_names[groups["web"].id]["web1"]]
     world.add_extra_ip(world.vm_nics_of(web1)[0])
+    _demo_backups(world, web1)
 
     keys = {k.label: k.id for k in world.api_keys.values()}
     grants: list[tuple[str, str, dict[str, int], str | None]] = [
@@ -133,6 +134,19 @@ def _demo(world: World, users: dict[str, User]) -> None:
             world.add_privilege(
                 users[username], level, api_key_id=key_id, password_required=False, **target
             )
+
+
+def _demo_backups(world: World, vm: VirtualMachine) -> None:
+    """web1's first disc: a weekly schedule (as the CLI's ``add server`` makes) and a backup
+    taken a day ago, so the demo shows backups (docs/bigv-api.md §9.1)."""
+    disc = world.vm_discs_of(vm)[0]
+    week = 7 * 86400
+    schedule, _ = schedules.check(
+        {"start_at": schedules.iso(world.now() - 86400), "interval_seconds": week}, world.now()
+    )
+    schedule["id"] = world.next_id("backup_schedule")
+    disc.backup_schedules.append(schedule)
+    backups.take(world, disc, at=world.now() - 86400, manual=False, schedule_id=schedule["id"])
 
 
 _SHAPES = [

@@ -74,6 +74,9 @@ class SimulatorServer:
         state_file: str | Path | None = None,
         seed: str = "demo",
         log_requests: bool = False,
+        console_port: int | None = None,
+        console_host_key: str | Path | None = None,
+        console_known_hosts: str | Path | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -85,6 +88,11 @@ class SimulatorServer:
         self._thread: threading.Thread | None = None
         self._saver: persist.Saver | None = None
         self.app: SimulatorApp | None = None
+        # The serial console over SSH (console.py), when a port is given; None if it failed.
+        self.console_port = console_port
+        self.console_host_key = console_host_key
+        self.console_known_hosts = console_known_hosts
+        self.console: Any = None
 
     def _initial_world(self) -> World:
         if self.state_file and self.state_file.exists():
@@ -116,7 +124,26 @@ class SimulatorServer:
             target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="bigv-sim", daemon=True
         )
         self._thread.start()
+        if self.console_port is not None:
+            self._start_console()
         return self
+
+    def _start_console(self) -> None:
+        """The console needs asyncssh, the simulator's one library: without it (or with its
+        port taken) the brain and auth service still run, and stderr says why."""
+        try:
+            from panel.simulator.console import ConsoleServer
+
+            self.console = ConsoleServer(
+                self.world,
+                host=self.host,
+                port=self.console_port or 0,
+                host_key_file=self.console_host_key,
+                known_hosts_file=self.console_known_hosts,
+            ).start()
+        except Exception as exc:
+            self.console = None
+            print(f"simulator: serial console not started: {exc}", file=sys.stderr, flush=True)
 
     @property
     def world(self) -> World:
@@ -143,6 +170,9 @@ class SimulatorServer:
         self.app.reset()
 
     def stop(self) -> None:
+        if self.console is not None:
+            self.console.stop()
+            self.console = None
         if self.app is not None:
             self.app.shutdown()
         if self._httpd is not None:

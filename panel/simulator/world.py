@@ -15,6 +15,7 @@ from panel.simulator import ippool
 from panel.simulator.model import (
     Account,
     ApiKey,
+    Backup,
     Disc,
     Group,
     Nic,
@@ -30,6 +31,9 @@ DEFAULT_TIMINGS: dict[str, float] = {
     "reimage_seconds": 6.0,
     "acpi_shutdown_seconds": 4.0,
     "reboot_seconds": 1.0,
+    # Backups and restores take time in proportion to the disc (docs/bigv-api.md §11).
+    "backup_seconds_per_gib": 0.4,
+    "restore_seconds_per_gib": 0.4,
 }
 
 
@@ -57,6 +61,10 @@ class World:
         self.groups: dict[int, Group] = {}
         self.vms: dict[int, VirtualMachine] = {}
         self.discs: dict[int, Disc] = {}
+        self.backups: dict[int, Backup] = {}
+        # The earliest moment a backup, restore or schedule is due (0: look at all of them
+        # on the next tick, as after loading a state file); see backups.tick.
+        self.backup_due = 0.0
         self.nics: dict[int, Nic] = {}
         self.users: dict[int, User] = {}
         self.privileges: dict[int, Privilege] = {}
@@ -208,6 +216,7 @@ class World:
         """Remove completely: frees the name and returns every IP to the pool (docs/bigv-api.md
         §8.7)."""
         for disc_id in list(self.vm_discs[vm.id]):
+            self.drop_backups(self.discs[disc_id])
             del self.discs[disc_id]
         for nic_id in self.vm_nics[vm.id]:
             nic = self.nics.pop(nic_id)
@@ -243,7 +252,27 @@ class World:
 
     def remove_disc(self, disc: Disc) -> None:
         self.vm_discs[disc.vm_id].remove(disc.id)
+        self.drop_backups(disc)
         del self.discs[disc.id]
+
+    # ---- backups ---------------------------------------------------------------------
+    def disc_backups_of(self, disc: Disc) -> list[Backup]:
+        return [self.backups[i] for i in disc.backup_ids]
+
+    def add_backup(self, backup: Backup) -> None:
+        self.backups[backup.id] = backup
+        self.discs[backup.disc_id].backup_ids.append(backup.id)
+        self.backup_due = min(self.backup_due, backup.due)
+
+    def remove_backup(self, backup: Backup) -> None:
+        self.discs[backup.disc_id].backup_ids.remove(backup.id)
+        del self.backups[backup.id]
+
+    def drop_backups(self, disc: Disc) -> None:
+        """A disc's backups go with it (docs/bigv-api.md §13, C53)."""
+        for backup_id in disc.backup_ids:
+            del self.backups[backup_id]
+        disc.backup_ids = []
 
     # ---- IP addresses ----------------------------------------------------------------
     def allocate_ipv4(self) -> str:

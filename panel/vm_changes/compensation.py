@@ -21,7 +21,8 @@ from panel.vm_changes.snapshot import SHOWN, SPEC, VmSnapshot
 
 
 def _step(name: str, label: str, **args: Any) -> dict[str, Any]:
-    return {"name": name, "label": f"undo: {label}", "args": args, "undo": True}
+    # The pages mark undo steps themselves ("undo" beside the label): no prefix here.
+    return {"name": name, "label": label, "args": args, "undo": True}
 
 
 def undo_steps(op: Operation) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from panel.vm_changes.kinds import OperationKind
-from panel.vm_changes.snapshot import SPEC
+from panel.vm_changes.snapshot import SPEC, VmSnapshot
 
 
 def memory_text(mib: object) -> str:
@@ -67,7 +67,10 @@ def summary(kind: str, params: Mapping[str, Any], original: Mapping[str, Any]) -
         spec = {k: params[k] for k in SPEC if k in params}
         return f"{label}: {spec_change_text(original, spec)}"
     if kind == OperationKind.MOVE:
-        return f"Move to group {params.get('target_group', '?')}"
+        where = params.get("target_group", "?")
+        if params.get("target_account") not in (None, original.get("account")):
+            where = f"{params['target_account']}/{where}"  # into another account
+        return f"Move to group {where}"
     if kind == OperationKind.REIMAGE:
         return f"Reimage with {params.get('distribution', '?')}"
     if kind == OperationKind.CREATE:
@@ -93,3 +96,25 @@ def vm_state_text(state: Mapping[str, Any]) -> str:
     if state.get("group"):
         parts.append(f"group {state['group']}")
     return ", ".join(parts)
+
+
+def before_after(op: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The VM before the operation and as its last successful check read it — what the
+    audit trail's "operation finished" entry shows (group by name, not id)."""
+    original = op.original or {}
+    before = (
+        VmSnapshot.from_json(original).shown() if original.get("power_on") is not None else None
+    )
+    seen: dict[str, Any] | None = None
+    for entry in op.step_log or []:
+        if entry.get("step") in ("verify", "undo_verify") and entry.get("status") == "done":
+            seen = dict((entry.get("state") or {}).get("seen") or {})
+    if seen is None:
+        return before, None
+    groups = {original.get("group_id"): original.get("group")}
+    if op.params.get("target_group_id") is not None:
+        groups[op.params["target_group_id"]] = op.params.get("target_group")
+    if "group_id" in seen:
+        group_id = seen.pop("group_id")
+        seen["group"] = groups.get(group_id) or f"id {group_id}"
+    return before, {**(before or {}), **seen}

@@ -13,7 +13,16 @@ class OperationKind(models.TextChoices):
     GRACEFUL_RESTART = "graceful_restart", "Graceful restart"
     GRACEFUL_SHUTDOWN = "graceful_shutdown", "Graceful shutdown"
     POWER_ON = "power_on", "Power on"
-    POWER_OFF = "power_off", "Power off"
+    POWER_OFF = "power_off", "Power off (hard, no shutdown)"
+    # Two VMs at once (panel.vm_changes.pair): the other VM is held (panel.operations.holds).
+    IP_SWAP = "ip_swap", "Swap addresses"
+    DISC_MOVE = "disc_move", "Move a disc"
+    # Deleting a group with everything in it (panel.vm_changes.teardown).
+    PURGE = "purge", "Purge VM"
+    GROUP_DELETE = "group_delete", "Delete group and its VMs"
+    # Backups (panel.vm_changes.backups): restoring one cycles the power; a bulk backup.
+    RESTORE_BACKUP = "restore_backup", "Restore a backup"
+    BACKUP_DISCS = "backup_discs", "Back up the discs"
 
 
 # What a kind is doing, for "busy: alice is <doing> web1".
@@ -26,6 +35,12 @@ DOING: dict[str, str] = {
     OperationKind.GRACEFUL_SHUTDOWN: "shutting down",
     OperationKind.POWER_ON: "powering on",
     OperationKind.POWER_OFF: "powering off",
+    OperationKind.IP_SWAP: "swapping the addresses of",
+    OperationKind.DISC_MOVE: "moving a disc to or from",
+    OperationKind.PURGE: "purging",
+    OperationKind.GROUP_DELETE: "deleting the group",
+    OperationKind.RESTORE_BACKUP: "restoring a backup onto",
+    OperationKind.BACKUP_DISCS: "backing up the discs of",
 }
 
 # Kinds a bulk change may apply to several VMs at once.
@@ -36,5 +51,6 @@ BATCH_KINDS = frozenset(
         OperationKind.GRACEFUL_SHUTDOWN,
         OperationKind.POWER_ON,
         OperationKind.POWER_OFF,
+        OperationKind.BACKUP_DISCS,
     }
 )

@@ -12,24 +12,35 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from panel.access.levels import Need
-from panel.access.policy import Denied, require_group, require_vm
+from panel.access.policy import (
+    Denied,
+    person,
+    refusal,
+    require_group,
+    require_vm,
+    vm_abilities,
+)
 from panel.audit import Action, Target
 from panel.bigv import BigVClient
 from panel.core.actor import Actor
 from panel.operations import batches
 from panel.operations.models import Batch, Operation
-from panel.operations.services import Busy, operation_start
+from panel.operations.services import Busy, busy_message, operation_start
+from panel.operations.status import OperationStatus
+from panel.vm_changes.batch_preview import BatchPreview, preview, short_digest
 from panel.vm_changes.kinds import BATCH_KINDS, OperationKind
 from panel.vm_changes.plans import (
     InvalidPlan,
     NothingToDo,
     Plan,
+    plan_backup_discs,
     plan_create,
     plan_for_batch,
     plan_graceful,
     plan_move,
     plan_power,
     plan_reimage,
+    plan_restore,
     plan_spec_change,
 )
 from panel.vm_changes.snapshot import PLAN_DEPENDS_ON, VmSnapshot
@@ -41,13 +52,16 @@ __all__ = [
     "NothingToDo",
     "Plan",
     "PlanOutdated",
+    "batch_preview",
     "batch_start",
     "change_start",
+    "plan_backup_discs",
     "plan_create",
     "plan_graceful",
     "plan_move",
     "plan_power",
     "plan_reimage",
+    "plan_restore",
     "plan_spec_change",
 ]
 
@@ -56,14 +70,32 @@ class PlanOutdated(InvalidPlan):
     """The VM changed since the plan was shown; the user should look at a new plan."""
 
 
+def busy_with(ref: VmRef | None) -> Busy | None:
+    """The operation already running on this VM, as "busy: alice is …" — asked before a
+    plan is made or compared, so that a second tab hears the real reason at once (not "the
+    VM changed", which is only what the first tab's operation did to it)."""
+    if ref is None:
+        return None
+    rows = Operation.objects.filter(status__in=OperationStatus.ACTIVE)
+    if ref.vm_id is not None:
+        rows = rows.filter(vm_id=ref.vm_id)
+    else:
+        rows = rows.filter(account=ref.account, group=ref.group, vm_name=ref.vm)
+    operation = rows.order_by("created_at").first()
+    return Busy(operation, busy_message(operation)) if operation is not None else None
+
+
 def _check_fresh(client: BigVClient, plan: Plan) -> None:
-    ref = plan.ref
-    vm = client.vm(ref.account, ref.group, ref.vm)
-    now = VmSnapshot.of(vm, account=ref.account, group=ref.group)
-    changed = now.differs(plan.original, PLAN_DEPENDS_ON)
-    if changed:
-        what = ", ".join(k.replace("_", " ") for k in changed)
-        raise PlanOutdated(f"{ref.vm} changed since the plan was made ({what}).")
+    """The VM — and every VM the plan holds (its state in ``original["holds"]``) — is
+    still as the plan was made from."""
+    held = list(plan.original.get("holds") or [])
+    for ref, was in zip((plan.ref, *plan.holds), (plan.original, *held), strict=True):
+        vm = client.vm(ref.account, ref.group, ref.vm)
+        now = VmSnapshot.of(vm, account=ref.account, group=ref.group)
+        changed = now.differs(was, PLAN_DEPENDS_ON)
+        if changed:
+            what = ", ".join(k.replace("_", " ") for k in changed)
+            raise PlanOutdated(f"{ref.vm} changed since the plan was made ({what}).")
 
 
 # What each kind needs (docs/bigv-api.md §10): creating and moving VMs is group_admin's.
@@ -90,6 +122,10 @@ def require_allowed(actor: Actor, plan: Plan) -> None:
     require_vm(
         actor=actor, vm_id=ref.vm_id, vm_name=ref.vm, need=need, action=action, target=target
     )
+    for held in plan.holds:  # a change of two VMs needs the same level on both
+        require_vm(
+            actor=actor, vm_id=held.vm_id, vm_name=held.vm, need=need, action=action, target=target
+        )
     if plan.kind == OperationKind.MOVE:
         params = plan.params
         require_group(
@@ -116,6 +152,46 @@ def change_start(
     if plan.kind != OperationKind.CREATE:
         _check_fresh(client, plan)
     return operation_start(actor=actor, plan=plan, secret_params=secret_params)
+
+
+def _quietly_allowed(actor: Actor, plan: Plan) -> None:
+    """``require_allowed`` for a preview: the same rule, but nothing is attempted yet, so
+    nothing is audited. Only VM-level kinds are ever previewed (``BATCH_KINDS``)."""
+    user = person(actor)
+    need = NEEDS.get(OperationKind(plan.kind), Need.MANAGE)
+    message = refusal(user, vm_abilities(user, plan.ref.vm_id), need, plan.ref.vm)
+    if message is not None:
+        raise InvalidPlan(message)
+
+
+def batch_preview(
+    *, actor: Actor, client: BigVClient, refs: Iterable[VmRef], kind: str, params: Mapping[str, Any]
+) -> BatchPreview:
+    """What the batch would do to each VM, read from live state (nothing is changed)."""
+    if kind not in BATCH_KINDS:
+        raise InvalidPlan(f"{kind} cannot be applied to several VMs at once.")
+    return preview(
+        actor=actor,
+        client=client,
+        refs=_once_each(refs),
+        kind=kind,
+        params=params,
+        allowed=_quietly_allowed,
+        busy=busy_with,
+    )
+
+
+def _as_reviewed(plan: Plan, reviewed: Mapping[str, str] | None) -> Plan:
+    """Start a VM only on the plan the person read in the preview (by digest)."""
+    if reviewed is None:
+        return plan
+    ref = plan.ref
+    expected = reviewed.get(f"{ref.account}/{ref.group}/{ref.vm}")
+    if expected is None:
+        raise InvalidPlan(f"{ref.vm} was not in the plan you reviewed; left alone.")
+    if short_digest(plan) != expected:
+        raise InvalidPlan(f"{ref.vm} changed since you reviewed the plan; left alone.")
+    return plan
 
 
 def _allowed(actor: Actor, plan: Plan) -> Plan:
@@ -147,10 +223,12 @@ def batch_start(
     params: Mapping[str, Any],
     concurrency: int,
     stop_after_failures: int,
+    reviewed: Mapping[str, str] | None = None,
 ) -> Batch:
     """One change to every VM of ``refs`` (each planned from its live state), ``concurrency``
     at a time. VMs that need nothing, cannot be planned or are busy are skipped with the
-    reason (``batch.skipped``)."""
+    reason (``batch.skipped``). ``reviewed`` (VM key → plan digest, from ``batch_preview``):
+    a VM whose plan is no longer the one the person read is skipped too."""
     if kind not in BATCH_KINDS:
         raise InvalidPlan(f"{kind} cannot be applied to several VMs at once.")
     return batches.batch_start(
@@ -161,7 +239,10 @@ def batch_start(
         stop_after_failures=stop_after_failures,
         targets=_once_each(refs),
         plan=lambda ref: _allowed(
-            actor, plan_for_batch(client=client, ref=ref, kind=kind, params=dict(params))
+            actor,
+            _as_reviewed(
+                plan_for_batch(client=client, ref=ref, kind=kind, params=dict(params)), reviewed
+            ),
         ),
         label=lambda ref: ref.label,
     )

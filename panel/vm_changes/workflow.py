@@ -13,7 +13,8 @@ from typing import Any
 from panel.bigv import BigVClient, BigVError
 from panel.operations.models import Operation
 from panel.operations.workflows import NotStartable, Workflow, register
-from panel.vm_changes import compensation, describe
+from panel.vm_changes import compensation, describe, pair, teardown
+from panel.vm_changes.backup_workflows import backup_workflows
 from panel.vm_changes.kinds import DOING, OperationKind
 from panel.vm_changes.snapshot import STEPS_DEPEND_ON, VmSnapshot
 from panel.vm_changes.steps import STEPS, VmStepContext
@@ -53,8 +54,11 @@ def _workflow(kind: OperationKind) -> Workflow:
         summary=describe.summary,
         context=VmStepContext,
         sealed_inputs=sealed,
+        before_after=describe.before_after,
     )
 
 
 def register_vm_changes() -> None:
     register(*(_workflow(kind) for kind in OperationKind))
+    register(*backup_workflows(_workflow))  # restore, bulk backup; reimage's backup first
+    register(*pair.workflows(), *teardown.workflows())  # two VMs at once; a group and its VMs

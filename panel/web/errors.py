@@ -41,6 +41,7 @@ from panel.bigv import (
     TransportError,
     Unauthorized,
     Unavailable,
+    words,
 )
 from panel.core.actor import Actor
 from panel.credentials.clients import NotConnected
@@ -168,6 +169,7 @@ def _error(
         "title": title,
         "message": message,
         "api_status": getattr(error, "status", None),
+        "raw": words.raw(error) if isinstance(error, BigVError) else "",
         "retry_url": retry_url,
         "retry_get": request.method in _SAFE_METHODS,
         "hx_target": request.headers.get("HX-Target", ""),
@@ -254,6 +256,7 @@ def explain(form: BaseForm, error: Exception, *, field_map: Mapping[str, str] | 
     person has to reconnect, which no form can explain."""
     if isinstance(error, _RECONNECT) or not isinstance(error, BigVError):
         raise error
+    form.bigv_raw = words.raw(error)  # type: ignore[attr-defined]  # the "details" toggle
     if isinstance(error, BadRequest):
         apply_field_errors(form, error, field_map=field_map)
         return 400
@@ -283,6 +286,7 @@ def apply_field_errors(
     with no field errors (a text/plain body) becomes one non-field error with its message.
     """
     field_map = field_map or {}
+    form.bigv_raw = words.raw(error)  # type: ignore[attr-defined]  # the "details" toggle
     for api_field, messages in error.field_errors.items():
         _add(form, field_map.get(api_field, api_field), list(messages), label=api_field)
     for index, disc in enumerate(error.disc_errors):
@@ -298,7 +302,7 @@ def apply_field_errors(
                     label=f"Disc {index + 1} {_humanise(api_field)}",
                 )
     if not error.field_errors and not error.disc_errors:
-        form.add_error(None, error.message or "BigV refused the request.")
+        form.add_error(None, words.sentence(error))
 
 
 def _humanise(api_field: str) -> str:
@@ -306,10 +310,11 @@ def _humanise(api_field: str) -> str:
 
 
 def _add(form: BaseForm, field: str, messages: list[str], *, label: str) -> None:
+    """BigV's field messages ("has already been taken") as sentences: beside the field
+    "This name has already been taken.", above the form "Name has already been taken."."""
     if field in form.fields and field != NON_FIELD_ERRORS:
         for message in messages:
-            form.add_error(field, message)
+            form.add_error(field, words.field_sentence(_humanise(label), message, this=True))
         return
     for message in messages:
-        prefix = label if label.startswith("Disc ") else _humanise(label).capitalize()
-        form.add_error(None, f"{prefix}: {message}")
+        form.add_error(None, words.field_sentence(_humanise(label), message))

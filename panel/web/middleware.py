@@ -1,4 +1,5 @@
-"""Middleware of the view layer: BigV errors as pages, and ``Vary: HX-Request``.
+"""Middleware of the view layer: BigV errors as pages, ``Vary: HX-Request``, and notices
+that reach the page with the htmx answer they belong to.
 
 ``BigVErrorMiddleware`` is the one place a BigV error that escapes a view becomes what a
 person sees (``panel.web.errors.render_api_error``): the connection page when nothing is
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
 from panel.bigv import BadRequest
@@ -46,3 +49,44 @@ class VaryOnHtmxMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("HX-Request",))
         return response
+
+
+class HtmxMessagesMiddleware:
+    """Notices added while answering an htmx request go out with that answer.
+
+    A fragment does not include the page's message box, so a notice added for it (Django's
+    messages framework) used to wait for the next full page, where it showed beside later,
+    unrelated ones. Here it is rendered into the answer as an out-of-band swap of the box
+    (read, so the messages middleware, which runs after this, drops it). A redirecting
+    answer (HX-Redirect and the like) leaves it for the page it leads to.
+    """
+
+    _LEADS_ELSEWHERE = ("HX-Redirect", "HX-Location", "HX-Refresh")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self._takes_notices(request, response):
+            storage = messages.get_messages(request)
+            if len(storage):
+                box = render_to_string(
+                    "_components/messages.html#box",
+                    {"messages": list(storage), "oob": True},
+                    request=request,
+                )
+                response.content = response.content + box.encode(response.charset)
+        return response
+
+    def _takes_notices(self, request: HttpRequest, response: HttpResponse) -> bool:
+        htmx = getattr(request, "htmx", None)
+        return bool(
+            htmx
+            and not htmx.boosted
+            and not response.streaming
+            and response.status_code not in (204, 304)
+            and not 300 <= response.status_code < 400
+            and response.get("Content-Type", "").startswith("text/html")
+            and not any(header in response for header in self._LEADS_ELSEWHERE)
+        )

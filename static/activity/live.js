@@ -48,7 +48,68 @@
     }
   }
 
+  // "Connection lost — retrying": while any stream of the page is down and the browser is
+  // reconnecting it, say so (the page would otherwise look live while showing old news).
+  var lost = new Set();
+  function streamStatus() {
+    var note = document.getElementById("stream-status");
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "stream-status";
+      note.className = "stream-status";
+      note.setAttribute("role", "status");
+      note.hidden = true;
+      note.textContent = "Connection to the panel lost — retrying…";
+      document.body.appendChild(note);
+    }
+    note.hidden = lost.size === 0;
+  }
+  function streamLost(evt) {
+    var source = evt.detail && evt.detail.source;
+    if (source && source.readyState === EventSource.CONNECTING) lost.add(evt.target);
+    else lost.delete(evt.target);  // CLOSED: the fragment polls instead (streamFailed)
+    // A stream the server ends on purpose (every few minutes) is back within its retry
+    // delay; only one still down after that is news.
+    window.setTimeout(streamStatus, 4500);
+  }
+  function streamBack(evt) {
+    if (lost.delete(evt.target)) streamStatus();
+  }
+
+  // "Live updates unavailable": the server says so on a stream it cannot keep open (Redis is
+  // down); the fragments still arrive, by reconnection every few seconds. The note goes
+  // once no stream has said it for a while (Redis is back and streams stay open again).
+  var unavailableUntil = 0;
+  function liveNote() {
+    var note = document.getElementById("live-unavailable");
+    var show = Date.now() < unavailableUntil;
+    if (!note && !show) return;
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "live-unavailable";
+      note.className = "stream-status live-unavailable";
+      note.setAttribute("role", "status");
+      document.body.appendChild(note);
+    }
+    note.hidden = !show;
+  }
+  function watchUnavailable(evt) {
+    var source = evt.detail && evt.detail.source;
+    if (!source || source.panelWatched) return;
+    source.panelWatched = true;
+    source.addEventListener("unavailable", function (message) {
+      unavailableUntil = Date.now() + 10000;
+      liveNote();
+      var note = document.getElementById("live-unavailable");
+      if (note) note.textContent = message.data;
+    });
+  }
+
+  window.setInterval(liveNote, 2000);
+  document.addEventListener("htmx:sseOpen", watchUnavailable);
   window.setInterval(tick, 1000);
+  document.addEventListener("htmx:sseError", streamLost);
+  document.addEventListener("htmx:sseOpen", streamBack);
   document.addEventListener("htmx:sseError", streamFailed);
   document.addEventListener("DOMContentLoaded", announce);
   document.addEventListener("htmx:afterSettle", announce);

@@ -141,7 +141,7 @@ def test_the_stream_sends_a_heartbeat_comment_when_nothing_happens(
     user, redis_url, settings, monkeypatch
 ):
     settings.REDIS_URL = redis_url
-    monkeypatch.setattr(sse, "HEARTBEAT_SECONDS", 0.2)
+    settings.PANEL_LIVE_HEARTBEAT_SECONDS = 0.2
     op = _make_op(user)
 
     async def scenario() -> str:
@@ -158,7 +158,9 @@ def test_the_stream_sends_a_heartbeat_comment_when_nothing_happens(
     assert async_to_sync(scenario)() == ": heartbeat\n\n"
 
 
-def test_without_redis_the_stream_sends_the_present_and_ends_without_done(user, settings):
+def test_without_redis_the_stream_sends_the_present_says_live_is_off_and_ends_without_done(
+    user, settings
+):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     op = _make_op(user)
 
@@ -169,14 +171,17 @@ def test_without_redis_the_stream_sends_the_present_and_ends_without_done(user, 
         return "".join([chunk.decode() async for chunk in response.streaming_content])
 
     body = async_to_sync(scenario)()
-    # No "done": the browser reconnects after "retry" and gets the present again.
-    assert [event["event"] for event in _parse(body)] == ["progress"]
+    # No "done": the browser reconnects after "retry" and gets the present again; the page
+    # says live updates are unavailable meanwhile.
+    events = _parse(body)
+    assert [event["event"] for event in events] == ["progress", "unavailable"]
+    assert events[1]["data"] == "Live updates unavailable — refreshing every few seconds."
 
 
 def test_a_stream_ends_after_its_lifetime_without_done(user, redis_url, settings, monkeypatch):
     settings.REDIS_URL = redis_url
     monkeypatch.setattr(sse, "MAX_STREAM_SECONDS", 0.3)
-    monkeypatch.setattr(sse, "HEARTBEAT_SECONDS", 0.1)
+    settings.PANEL_LIVE_HEARTBEAT_SECONDS = 0.1
     op = _make_op(user)
 
     async def scenario() -> str:

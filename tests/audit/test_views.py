@@ -95,7 +95,7 @@ def test_login_is_required(client, entries):
 
 
 def test_list_is_newest_first_for_every_user(user_client, entries):
-    response = user_client.get(reverse("audit:list"))
+    response = user_client.get(reverse("audit:list"), {"steps": "on"})
 
     assert response.status_code == 200
     assert _listed(response) == [3, 2, 1]
@@ -125,9 +125,37 @@ def test_list_is_newest_first_for_every_user(user_client, entries):
     ],
 )
 def test_filters(user_client, entries, query, expected):
-    response = user_client.get(reverse("audit:list"), query)
+    response = user_client.get(reverse("audit:list"), {**query, "steps": "on"})
 
     assert _listed(response) == expected
+
+
+def test_an_operation_reads_as_its_start_and_end_with_its_steps_folded(user_client, entries):
+    """The default listing is a log of decisions: an operation's steps (2 and 3 here, and
+    the calls they made) are folded under its finish entry, one click away, and stay in the
+    chain and in a listing that asks for them."""
+    bob = Actor(user_id=2, username="bob", ip="198.51.100.7", request_id="req-bob00000001")
+    for action, outcome in (
+        (Action.OPERATION_START, Outcome.STARTED),
+        (Action.OPERATION_FINISH, Outcome.SUCCEEDED),
+    ):
+        record(
+            actor=bob,
+            action=action,
+            outcome=outcome,
+            target=Target.vm(12, "db1", "demo", "db"),
+            operation_id="op-123",
+        )
+
+    folded = user_client.get(reverse("audit:list"))
+
+    assert _listed(folded) == [5, 4, 1]
+    html = folded.content.decode()
+    assert 'href="/audit/?operation=op-123">2 step entries</a>' in html
+    assert _listed(user_client.get(reverse("audit:list"), {"operation": "op-123"})) == [5, 4, 3, 2]
+    assert _listed(user_client.get(reverse("audit:list"), {"steps": "on"})) == [5, 4, 3, 2, 1]
+    history = entries_for_target("vm", 12)
+    assert [entry.seq for entry in history] == [5, 4]
 
 
 def test_date_range_is_inclusive_in_utc(user_client, entries):
@@ -136,7 +164,7 @@ def test_date_range_is_inclusive_in_utc(user_client, entries):
 
     def listed(**dates):
         query = {k: v.isoformat() for k, v in dates.items()}
-        return _listed(user_client.get(reverse("audit:list"), query))
+        return _listed(user_client.get(reverse("audit:list"), {**query, "steps": "on"}))
 
     assert listed(date_from=today, date_to=today) == [3, 2, 1]
     assert listed(date_from=today + day) == []
@@ -219,7 +247,9 @@ def test_read_only_no_post(user_client, entries):
 
 
 def test_csv_export_of_the_filtered_set(user_client, entries):
-    response = user_client.get(reverse("audit:export", kwargs={"fmt": "csv"}), {"actor": "bob"})
+    response = user_client.get(
+        reverse("audit:export", kwargs={"fmt": "csv"}), {"actor": "bob", "steps": "on"}
+    )
 
     assert response.streaming
     assert response["Content-Disposition"].startswith('attachment; filename="audit-')

@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"
 ENV_EXAMPLE = REPO / ".env.example"
 APP_SERVICES = {"migrate", "web", "worker", "beat", "simulator"}
-# Read by settings.py but never meant for an operator: the generated dev key's file entry.
-INTERNAL_ENV = {"PANEL_CREDENTIAL_KEY"}
+# Read by settings.py but never meant for an operator: the generated dev key's file entry, and
+# where `make run`'s supervisor tells its children it writes their status.
+INTERNAL_ENV = {"PANEL_CREDENTIAL_KEY", "PANEL_STACK_STATUS"}
 
 
 def _compose() -> dict[str, Any]:
@@ -136,17 +137,28 @@ def test_the_asgi_application_named_by_the_web_command_loads() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_the_worker_health_check_asks_celery_for_a_ping() -> None:
-    test = _compose()["services"]["worker"]["healthcheck"]["test"]
-    assert test[0] == "CMD-SHELL" and "inspect ping" in test[1]
+def test_the_worker_health_check_pings_its_own_node_and_kills_a_wedged_one() -> None:
+    worker = _compose()["services"]["worker"]
+    assert worker["healthcheck"]["test"] == [
+        "CMD", "python", "-m", "panel.runtime.worker_ping", "--kill-wedged"
+    ]  # fmt: skip
+    # The kill reaches the worker only as PID 1's child; Docker restarts what exits.
+    assert worker["init"] is True
+    assert worker["restart"] == "unless-stopped"
     result = subprocess.run(
-        [sys.executable, "-m", "celery", "--app=panel", "inspect", "ping", "--help"],
+        [sys.executable, "-m", "panel.runtime.worker_ping", "--help"],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode == 0 and "--destination" in result.stdout
+    assert result.returncode == 0 and "--kill-wedged" in result.stdout
+
+
+def test_every_long_running_service_has_a_restart_policy() -> None:
+    for name, service in _compose()["services"].items():
+        if name != "migrate":
+            assert service.get("restart") == "unless-stopped", name
 
 
 def test_the_dockerfile() -> None:
@@ -192,3 +204,36 @@ def test_the_example_cannot_start_production_as_it_is(tmp_path: Path) -> None:
     result = run(["manage.py", "check"], **values)
     assert result.returncode != 0
     assert "generate a real secret" in result.stderr
+
+
+def _env_example_values() -> dict[str, str]:
+    return dict(
+        line.split("=", 1)
+        for line in ENV_EXAMPLE.read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+
+
+def test_without_the_demo_profile_the_real_bigv_and_nothing_that_waits_for_it() -> None:
+    services = {
+        name: service
+        for name, service in _compose()["services"].items()
+        if "demo" not in service.get("profiles", [])
+    }
+    assert set(services) == {"db", "redis", "migrate", "web", "worker", "beat"}
+    for name, service in services.items():
+        # Nothing starts only once the simulator (or BigV) answers, nothing seeds demo users.
+        assert "simulator" not in service.get("depends_on", {}), name
+        command = " ".join(str(arg) for arg in service.get("command", []))
+        assert "seed_demo" not in command and "runstack" not in command, name
+    # The web container stays healthy while only BigV fails (/healthz still names it).
+    probe = services["web"]["healthcheck"]["test"]
+    assert probe[1:4] == ["python", "-m", "panel.runtime.probe"]
+    assert "--tolerate=bigv_api" in probe
+    # The example .env points at the real BigV, over https, at hosts it allows, no demo mode.
+    values = _env_example_values()
+    allowed = set(values["BIGV_ALLOWED_HOSTS"].split(","))
+    for name in ("BIGV_API_URL", "BIGV_AUTH_URL"):
+        assert values[name].startswith("https://"), name
+        assert values[name].removeprefix("https://").split("/")[0] in allowed, name
+    assert values["PANEL_DEMO"] == "0"

@@ -24,7 +24,7 @@ import uvicorn
 import yaml
 
 from panel.runtime.management.commands import runstack
-from panel.runtime.stack import Child, Stack
+from panel.runtime.supervisor import Child, Stack
 
 REPO = Path(__file__).resolve().parents[2]
 PROXY_OPTIONS = ("--proxy-headers", "--no-proxy-headers", "--forwarded-allow-ips")
@@ -67,6 +67,9 @@ def _runstack_web_argv(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(Stack, "wait", lambda self: 0)
     monkeypatch.setattr(runstack, "redis_reachable", lambda url: True)
     monkeypatch.setattr(runstack, "wait_for_http", lambda *args, **kwargs: None)
+    monkeypatch.setattr(runstack, "wait_for_worker", lambda *args, **kwargs: None)
+    monkeypatch.setattr(runstack, "wait_for_beat", lambda *args, **kwargs: None)
+    monkeypatch.setattr(runstack, "people_exist", lambda: True)
     monkeypatch.setattr(runstack, "call_command", lambda *args, **kwargs: None)
     monkeypatch.setattr(runstack.subprocess, "run", lambda *args, **kwargs: None)
     with pytest.raises(SystemExit):

@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+# The panel under uvicorn with a worker (for pages that stream): ``panel_url``, ``logged_in``.
+# A module that needs another set-up defines fixtures of the same names, which win.
+from tests.e2e.live_panel import logged_in, panel_url  # noqa: F401
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # Flags that keep chromium quiet on a machine without a network or a display.

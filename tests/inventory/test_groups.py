@@ -87,10 +87,8 @@ def test_duplicate_name_shows_the_api_error_beside_the_field(demo_client):
     assert calls == 1
     assert response.status_code == 400
     page = text(response)
-    assert (
-        '<ul class="errorlist" id="group-create-name-errors"><li>has already been taken</li>'
-        in page
-    )
+    errors = '<ul class="errorlist" id="group-create-name-errors">'
+    assert f"{errors}<li>This name has already been taken.</li>" in page
     assert 'value="web"' in page
     [entry] = audit("group.create")
     assert (entry.outcome, entry.api_status) == ("refused", 400)

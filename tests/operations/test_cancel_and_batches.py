@@ -17,6 +17,7 @@ from tests.operations.helpers import (
     plan_and_start,
     ref,
     release,
+    sim_call,
     sim_patch,
     sim_vm,
     vm_id_of,
@@ -28,11 +29,15 @@ from tests.operations.helpers import (
 pytestmark = pytest.mark.xdist_group("celery")
 
 
-def test_cancel_while_waiting_for_acpi_puts_the_vm_back(worker, alice, bob, sim):
+def test_cancel_while_the_os_ignores_acpi_leaves_it_running_without_a_hard_off(
+    worker, alice, bob, sim
+):
+    """The shutdown cannot be recalled, so the cancel waits out the grace period; the OS never
+    shut down, so nothing is powered off hard: the VM simply stays as it was."""
     vm_id = vm_id_of(sim, "web1")
     sim_patch(sim, vm_id, ignore_acpi=True)
     op = plan_and_start(
-        alice, plan_spec_change, ref=ref("web1"), cores=4, memory=4096, grace_seconds=60
+        alice, plan_spec_change, ref=ref("web1"), cores=4, memory=4096, grace_seconds=3
     )
 
     def waiting() -> bool:
@@ -43,11 +48,43 @@ def test_cancel_while_waiting_for_acpi_puts_the_vm_back(worker, alice, bob, sim)
     operation_cancel(actor=actor_for(bob), operation=op)
     op = wait_terminal(op)
     assert op.status == "cancelled", (op.error, op.step_log)
-    assert op.error.startswith("Cancelled at: ACPI shutdown")
+    assert op.error.startswith("Cancelled before: cores 2→4"), op.error
+    assert op.step_log[0]["detail"].startswith("still running"), op.step_log[0]
+    writes = [e.action for e in audit_of(op) if not e.action.startswith("operation.")]
+    assert "vm.power_off" not in writes, writes
     vm = sim_vm(sim, vm_id)
     assert (vm["power_on"], vm["autoreboot_on"], vm["cores"], vm["memory"]) == (True, True, 2, 2048)
     cancel = [e for e in audit_of(op) if e.action == Action.OPERATION_CANCEL]
     assert [e.actor_username for e in cancel] == ["bob"]
+    assert_audit_complete(op)
+
+
+def test_cancel_during_an_acpi_shutdown_waits_for_it_then_powers_the_vm_on(worker, alice, sim):
+    """The guest honours the shutdown slowly: the cancel cannot recall it, so the panel says
+    so, lets it finish, and only then puts the VM back — running, as it was, and verified."""
+    sim_call(sim, "POST", "/speed", {"timings": {"acpi_shutdown_seconds": 150}})  # 3 s
+    vm_id = vm_id_of(sim, "web1")
+    op = plan_and_start(
+        alice, plan_spec_change, ref=ref("web1"), cores=4, memory=4096, grace_seconds=30
+    )
+
+    def shutting_down() -> Operation | None:
+        row = Operation.objects.get(pk=op.pk)
+        return row if row.cannot_recall else None
+
+    row = wait_for(shutting_down, 20, "the ACPI shutdown under way")
+    assert "powered on again" in row.cannot_recall
+    operation_cancel(actor=actor_for(alice), operation=op)
+    assert sim_vm(sim, vm_id)["power_on"], "the guest is still shutting down"
+    op = wait_terminal(op)
+    assert op.status == "cancelled", (op.error, op.step_log)
+    assert op.step_log[0]["detail"] == "powered off"  # the shutdown ran to its end
+    restore = [e for e in op.step_log if e["step"] == "undo_power"]
+    assert restore and restore[0]["detail"] == "powered on", op.step_log
+    verify = [e for e in op.step_log if e["step"] == "undo_verify"]
+    assert verify[-1]["status"] == "done", op.step_log
+    vm = sim_vm(sim, vm_id)
+    assert (vm["power_on"], vm["autoreboot_on"], vm["cores"], vm["memory"]) == (True, True, 2, 2048)
     assert_audit_complete(op)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from panel.audit import Action
 from panel.bigv import DiscSpec, ImageInstall, VirtualMachineSpec
 from panel.operations.models import Operation
 from panel.vm_changes.services import plan_create, plan_move, plan_reimage, plan_spec_change
@@ -27,6 +28,7 @@ from tests.operations.checks import assert_audit_complete, assert_secret_nowhere
 from tests.operations.helpers import (
     READ_PATH,
     Chain,
+    audit_of,
     plan_and_start,
     ref,
     release,
@@ -99,14 +101,26 @@ def _trial(
         worker.kill_all()
     else:
         kill_pid(_lease_pid(op))
+    started = Operation.objects.get(pk=op.pk).status != "pending"
     release(sim, held)  # the held request now reaches the brain; its answer goes nowhere
     if mode == "worker":
         worker.start()
     op = wait_terminal(op, timeout=45)
     assert op.status in ("succeeded", "rolled_back"), (op.status, op.error, op.attention)
     assert_audit_complete(op)
+    _assert_resume_recorded(op, started)
     TALLY[f"{op.kind} {op.status}"] += 1
     return op
+
+
+def _assert_resume_recorded(op: Operation, started: bool) -> None:
+    """A run that took over says so, on the operation's page and in the audit trail."""
+    resumed = [e for e in audit_of(op) if e.action == Action.OPERATION_RESUMED]
+    assert len(resumed) == len(op.events), (op.events, resumed)
+    if started:
+        assert op.events, "the takeover of a started operation left no trace"
+        assert op.events[0]["text"].startswith("Worker lost at "), op.events
+        assert " resumed by pid " in op.events[0]["text"], op.events
 
 
 MODES = pytest.mark.parametrize("mode", ["worker", "child"])

@@ -44,6 +44,7 @@ def _op(**values: Any) -> Any:
             {"name": "power_on", "label": "power on"},
         ],
         "step_log": [],
+        "events": [],
         "step_index": 0,
         "compensation_start": None,
         "is_terminal": False,

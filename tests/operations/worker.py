@@ -28,10 +28,17 @@ TEST_TIMINGS = {
     "PANEL_OPERATIONS_PROVISION_WAIT_SECONDS": "3",
     "PANEL_OPERATIONS_STEP_RETRIES": "1",
     "PANEL_OPERATIONS_RETRY_SECONDS": "0.1",
+    # A failing step gives up after its retries: the failure tests stay quick. (The drills
+    # ride out a real outage: tests/drills.)
+    "PANEL_OPERATIONS_OUTAGE_SECONDS": "0",
+    # Live pages re-read every second: "workers may be down" shows soon after a lease.
+    "PANEL_LIVE_HEARTBEAT_SECONDS": "1",
     "PANEL_OPERATIONS_COMPENSATION_GRACE_SECONDS": "0.5",
     # An API call that hangs fails in about a second (no read-timeout retry fits).
     "BIGV_READ_TIMEOUT": "1",
     "BIGV_DEADLINE": "1.5",
+    # Notifications retry a receiver that is down after 0.3 s, 0.6 s, … (tests/notifications).
+    "PANEL_NOTIFY_RETRY_SECONDS": "0.3",
 }
 
 

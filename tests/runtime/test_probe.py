@@ -33,3 +33,19 @@ def test_the_probe_passes_on_200_and_fails_otherwise(
     assert "probe:" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--url", "file:///etc/passwd"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_probe_can_tolerate_bigv_alone_failing(
+    live_server, settings, redis_url, monkeypatch, capsys
+) -> None:
+    """The web container's check: healthy while only BigV is unreachable, not otherwise."""
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "localhost")
+    url = f"{live_server.url}/healthz"
+    settings.REDIS_URL = redis_url
+    settings.BIGV_API_URL = "https://brain.bigv.invalid"  # never resolves
+    assert main(["--url", url]) == 1
+    assert main(["--url", url, "--tolerate=bigv_api"]) == 0
+    assert "503 (bigv_api)" in capsys.readouterr().out
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"  # and now Redis too: unhealthy
+    assert main(["--url", url, "--tolerate=bigv_api"]) == 1

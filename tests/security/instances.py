@@ -51,6 +51,7 @@ def url_values(
         "group": "web",
         "vm": "web1",
         "web1_id": str(objects.web1_id),
+        "vm_id": str(objects.web1_id),
         "disc": str(objects.web1_disc_ids[-1]),
         "address": objects.web1_extra_ip,
         "fmt": "csv",

@@ -192,4 +192,25 @@ class Stops:
         return Expect(403, "none", "can")
 
 
-Policy = Public | Team | Staff | BigV | Seen | Stops
+@dataclass(frozen=True)
+class Own:
+    """The person's own BigV user (its API keys): everyone connected may change theirs, the
+    auditor changes nothing (refused before any call). ``owners``: the roles whose BigV user
+    owns the thing named in the URL; anyone else is answered 404, as BigV answers, after
+    reading their own."""
+
+    ok: int
+    api: str = "write"
+    owners: frozenset[str] | None = None
+
+    def expect(self, role: str) -> Expect:
+        if role == "anonymous":
+            return LOGIN
+        if role in CHANGES_NOTHING:
+            return Expect(403, "none", NO_ROLE)
+        if self.owners is not None and role not in self.owners:
+            return Expect(404, "reads", NOT_FOUND_MESSAGE)
+        return Expect(self.ok, self.api)
+
+
+Policy = Public | Team | Staff | BigV | Seen | Stops | Own

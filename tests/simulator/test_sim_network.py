@@ -127,3 +127,22 @@ def test_no_new_ips_for_a_deleted_vm(demo: Client) -> None:
         vm_path("default", "staging", f"/nics/{nic['id']}/ip_create"), {"addresses": 1}
     )
     assert resp.status == 400 and "deleted" in resp.json()
+
+
+def test_a_deleted_vm_keeps_its_additional_ips(demo: Client, sim) -> None:
+    """[D14] nics.md: a deleted VM's NICs cannot change — it may be undeleted with them."""
+    nic = demo.get(vm_path("web", "web1", "/nics")).json()[0]
+    extra = next(iter(nic["extra_ips"]))
+    assert demo.delete(vm_path("web", "web1")).status == 204
+    refused = demo.delete(f"/ips/{extra}")
+    assert refused.status == 400 and list(refused.json()) == ["deleted"]
+    assert demo.put(vm_path("web", "web1"), {"deleted": False}).status == 200
+    assert demo.delete(f"/ips/{extra}").status == 204
+
+
+def test_ip_create_reason_is_text(demo: Client) -> None:
+    nic = _nic(demo, "web", "web2")
+    path = vm_path("web", "web2", f"/nics/{nic['id']}/ip_create")
+    resp = demo.post(path, {"addresses": 1, "family": "ipv4", "reason": ["x"]})
+    assert (resp.status, resp.json()) == (400, {"reason": ["is invalid"]})
+    assert _nic(demo, "web", "web2")["extra_ips"] == {}

@@ -76,7 +76,8 @@ def test_graceful_and_power_plans(client):
     )
     reimage = plan_reimage(client=client, ref=ref("db2"), distribution="bookworm")
     assert reimage.describe() == (
-        "db2 is powered off → reimage with bookworm → wait until it boots (up to 3 s) → "
+        "db2 is powered off → reimage with bookworm: disc disc-1 is erased → "
+        "wait until it boots (up to 3 s) → "
         "power off again (it was off): ACPI shutdown (up to 60 s, then hard off) → verify"
     )
 
@@ -124,7 +125,8 @@ def test_create_plan(client):
     assert plan.target_key == "new:demo/web/web9"
     assert plan.describe().startswith(
         "web9 does not exist yet in demo/web → create web9: 2 cores, 2 GiB, "
-        "discs ssd 25 GiB, sata 50 GiB, bookworm → wait for provisioning until it runs"
+        "discs disc-1 ssd 25 GiB (no backups), disc-2 sata 50 GiB (no backups), bookworm → "
+        "wait for provisioning until it runs"
     )
 
 

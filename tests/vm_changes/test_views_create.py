@@ -3,6 +3,7 @@ against the real simulator: validation before any API call, the plan, the start.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -146,7 +147,11 @@ def test_bulk_form_lists_the_selection_and_starts_a_batch(client, sim, celery_qu
     )
     assert not Operation.objects.exists()
 
-    started = client.post(reverse("vm_changes:batch_new"), {**data, "action": "start"})
+    reviewed = re.findall(r'name="reviewed" value="([^"]+)"', review.content.decode())
+    assert len(reviewed) == 2
+    started = client.post(
+        reverse("vm_changes:batch_new"), {**data, "reviewed": reviewed, "action": "start"}
+    )
 
     assert started.status_code == 302
     ops = Operation.objects.order_by("vm_name")

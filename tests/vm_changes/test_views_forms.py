@@ -168,15 +168,29 @@ def test_a_busy_vm_says_who_is_doing_what_with_a_link(client, user, sim):
         created_at=now,
         updated_at=now,
     )
-    response = client.post(url("spec_change"), {"cores": "4", "grace_seconds": "60"})
+    # Asked at once, before any plan: "busy", never "the VM changed since you saw the plan".
+    planned = client.post(url("spec_change"), {"cores": "4", "grace_seconds": "60"})
 
-    started = post_pairs(
-        client, url("spec_change"), [*confirm_fields(response), ("action", "start")]
-    )
+    assert planned.status_code == 409
+    assert "busy: pete is moving web1" in page(planned)
+    assert reverse("operations:detail", args=[busy.pk]) in page(planned)
+    assert "changed since" not in page(planned)
+    assert Operation.objects.count() == 1
 
-    assert started.status_code == 409
-    assert "busy: pete is moving web1" in page(started)
-    assert reverse("operations:detail", args=[busy.pk]) in page(started)
+
+def test_a_second_tab_that_started_second_hears_busy_not_changed(client, user, sim):
+    """Two tabs plan the same change; the first starts; the second's Start says who is busy
+    with what — the VM did change, but only because of that operation."""
+    first = client.post(url("spec_change"), {"cores": "4", "grace_seconds": "60"})
+    second = client.post(url("spec_change"), {"cores": "4", "grace_seconds": "60"})
+    started = post_pairs(client, url("spec_change"), [*confirm_fields(first), ("action", "start")])
+    assert started.status_code == 302, page(started)
+
+    again = post_pairs(client, url("spec_change"), [*confirm_fields(second), ("action", "start")])
+
+    assert again.status_code == 409
+    assert f"busy: {user.username} is changing the spec of web1" in page(again)
+    assert "changed since" not in page(again)
     assert Operation.objects.count() == 1
 
 
@@ -198,7 +212,8 @@ def test_a_busy_vm_says_who_is_doing_what_with_a_link(client, user, sim):
 def test_reimage_input_is_checked_before_any_api_call(client, sim, data, message):
     clear_requests(sim)
     response = client.post(
-        url("reimage"), {"distribution": "bookworm", "grace_seconds": "60", **data}
+        url("reimage"),
+        {"distribution": "bookworm", "grace_seconds": "60", "confirm_name": "web1", **data},
     )
     assert response.status_code == 400
     assert message in page(response)
@@ -208,7 +223,13 @@ def test_reimage_input_is_checked_before_any_api_call(client, sim, data, message
 def test_the_root_password_is_never_written_back_into_a_page(client):
     # An error elsewhere: the form comes back, the password field empty.
     response = client.post(
-        url("reimage"), {"distribution": "", "root_password": PASSWORD, "grace_seconds": "60"}
+        url("reimage"),
+        {
+            "distribution": "",
+            "root_password": PASSWORD,
+            "grace_seconds": "60",
+            "confirm_name": "web1",
+        },
     )
     assert response.status_code == 400 and PASSWORD not in page(response)
 
@@ -219,6 +240,7 @@ def test_the_root_password_is_never_written_back_into_a_page(client):
             "root_password": PASSWORD,
             "ssh_public_key": KEY,
             "grace_seconds": "60",
+            "confirm_name": "web1",
         },
     )
     assert plan.status_code == 200
@@ -236,7 +258,12 @@ def test_the_root_password_is_never_written_back_into_a_page(client):
 def test_a_sealed_secret_from_another_user_is_refused(client, sim):
     plan = client.post(
         url("reimage"),
-        {"distribution": "bookworm", "root_password": PASSWORD, "grace_seconds": "60"},
+        {
+            "distribution": "bookworm",
+            "root_password": PASSWORD,
+            "grace_seconds": "60",
+            "confirm_name": "web1",
+        },
     )
     other = make_user("mallory")
     connect_key(other, "apikey.demo-key")

@@ -163,9 +163,13 @@ def test_apply_field_errors_with_field_arrays_and_strings() -> None:
     )
     form = _bound(VmForm)
     apply_field_errors(form, error, field_map={"memory": "memory_gib"})
-    assert form.errors["name"] == ["can't be blank", "is too short (minimum is 3 characters)"]
-    assert form.errors["memory_gib"] == ["is not a number"]
-    assert form.non_field_errors() == ["Interval seconds: Missing interval_seconds parameter"]
+    # BigV's words become sentences: beside the field, and above the form for the rest.
+    assert form.errors["name"] == [
+        "This name can't be blank.",
+        "This name is too short (minimum is 3 characters).",
+    ]
+    assert form.errors["memory_gib"] == ["This memory is not a number."]
+    assert form.non_field_errors() == ["Interval seconds: Missing interval_seconds parameter."]
 
 
 def test_apply_field_errors_with_the_discs_array() -> None:
@@ -177,19 +181,19 @@ def test_apply_field_errors_with_the_discs_array() -> None:
     form = _bound(VmForm)
     apply_field_errors(form, error)
     assert form.non_field_errors() == [
-        "Disc 2 size: must be greater than or equal to 50",
-        "Disc 3 label: bad",
+        "Disc 2 size must be greater than or equal to 50.",
+        "Disc 3 label bad.",
     ]
     form = _bound(VmForm)
     discs = [_bound(DiscForm), _bound(DiscForm), _bound(DiscForm)]
     apply_field_errors(form, error, disc_forms=discs)
     assert not discs[0].errors
-    assert discs[1].errors["size"] == ["must be greater than or equal to 50"]
-    assert discs[2].non_field_errors() == ["Label: bad"]
+    assert discs[1].errors["size"] == ["This size must be greater than or equal to 50."]
+    assert discs[2].non_field_errors() == ["Label bad."]
     assert not form.errors
 
 
 def test_apply_field_errors_with_a_plain_text_400() -> None:
     form = _bound(VmForm)
     apply_field_errors(form, BadRequest(400, "Group still contains virtual machines"))
-    assert form.non_field_errors() == ["Group still contains virtual machines"]
+    assert form.non_field_errors() == ["BigV refused it: Group still contains virtual machines."]

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from panel.core.redis_conn import shared_redis
-from panel.operations.signals import operation_changed
+from panel.operations.signals import batch_changed, operation_changed
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,16 @@ def _operation_changed(sender: Any, operation: Any, **kwargs: Any) -> None:
         logger.exception("operation event not published: cannot describe %r", operation)
         return
     _send(message)
+
+
+@receiver(batch_changed)
+def _batch_changed(sender: Any, batch: Any, **kwargs: Any) -> None:
+    """A batch stopped or finished: nudge its page (which re-reads the batch row)."""
+    body = json.dumps({"batch_id": str(batch.pk), "status": str(batch.status)})
+    try:
+        shared_redis().publish(batch_channel(batch.pk), body)
+    except redis.RedisError as error:
+        logger.warning("batch %s: live status not published (%s)", batch.pk, error)
 
 
 def _send(message: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ parser does, so no payload can end an event early or smuggle in a field of its o
 ``live_stream`` is the one loop all streams share: subscribe first (so no change between the
 first read and the subscription is lost), send the present state at once (a late subscriber
 sees it), then re-render on every Redis nudge, send a comment heartbeat every
-``HEARTBEAT_SECONDS`` (proxies drop silent connections) and stop after a final state.
+``PANEL_LIVE_HEARTBEAT_SECONDS`` (proxies drop silent connections) and stop after a final state.
 A stream that ends without ``done`` (Redis unreachable or lost, or ``MAX_STREAM_SECONDS``
 reached) is reconnected by the browser after ``RETRY_MS`` and starts again with the present
 state — with Redis down that is polling by reconnection. Only when the browser gives up on
@@ -31,12 +31,15 @@ from redis.asyncio.client import PubSub
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 15.0
 # A stream ends after this long without "done"; the browser reconnects (RETRY_MS) and the
 # login and idle-session checks run again, so an abandoned tab is not fed forever.
 MAX_STREAM_SECONDS = 300.0
 RETRY_MS = 3000  # how long a browser waits before reconnecting a dropped stream
 PROGRESS_EVENT = "progress"
+# Sent when Redis cannot be reached: the page says "live updates unavailable" while its
+# fragments keep coming by reconnection (static/activity/live.js).
+UNAVAILABLE_EVENT = "unavailable"
+UNAVAILABLE_TEXT = "Live updates unavailable — refreshing every few seconds."
 DONE_EVENT = "done"  # the fragments' sse-close: the browser closes the stream on it
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -100,7 +103,9 @@ async def _subscribe(channels: Sequence[str]) -> tuple[aioredis.Redis, PubSub] |
 async def live_stream(
     channels: Sequence[str], render: Render, *, heartbeat: float | None = None
 ) -> AsyncIterator[str]:
-    interval = heartbeat if heartbeat is not None else HEARTBEAT_SECONDS
+    if heartbeat is None:
+        heartbeat = float(settings.PANEL_LIVE_HEARTBEAT_SECONDS)
+    interval = heartbeat
     ends_at = time.monotonic() + MAX_STREAM_SECONDS
     subscription = await _subscribe(channels)
     try:
@@ -111,7 +116,9 @@ async def live_stream(
             yield sse_event(DONE_EVENT, "")
             return
         if subscription is None:
-            return  # no "done": the browser reconnects in RETRY_MS and gets the present again
+            # No "done": the browser reconnects in RETRY_MS and gets the present again.
+            yield sse_event(UNAVAILABLE_EVENT, UNAVAILABLE_TEXT)
+            return
         _, pubsub = subscription
         last_key, last_beat = snapshot.key, time.monotonic()
         while time.monotonic() < ends_at:
@@ -123,6 +130,7 @@ async def live_stream(
                     message = await pubsub.get_message(timeout=0)
             except (aioredis.RedisError, OSError) as error:
                 logger.warning("live status lost (%s); the page will poll", error)
+                yield sse_event(UNAVAILABLE_EVENT, UNAVAILABLE_TEXT)
                 return
             if time.monotonic() - last_beat >= interval:
                 yield sse_comment("heartbeat")

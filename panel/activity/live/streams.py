@@ -28,7 +28,7 @@ from panel.activity import selectors
 from panel.activity.live import events
 from panel.activity.live.sse import Snapshot, event_stream, live_stream
 from panel.operations.models import Batch, Operation
-from panel.operations.selectors import batch_is_final
+from panel.operations.selectors import batch_is_final, unattended_seconds
 
 PROGRESS = "_components/progress.html"
 RUNNING_NOW = "_components/running_now.html"
@@ -51,7 +51,18 @@ def _not_asgi(request: HttpRequest) -> HttpResponseBase | None:
 
 
 def _op_key(op: Operation) -> tuple[Any, ...]:
-    return (op.pk, op.status, op.step_index, op.updated_at, op.cancel_requested, len(op.step_log))
+    # Whether a worker looks after it changes with time alone (a dead worker writes nothing):
+    # the heartbeat's re-render sees it and sends the "workers may be down" line.
+    quiet = unattended_seconds(op) is not None
+    return (
+        op.pk,
+        op.status,
+        op.step_index,
+        op.updated_at,
+        op.cancel_requested,
+        len(op.step_log),
+        quiet,
+    )
 
 
 def _progress_context(request: HttpRequest, op: Operation) -> dict[str, Any]:
@@ -131,7 +142,7 @@ def _team_snapshot(request: HttpRequest, within: Q | None) -> Snapshot:
         ("list", render_to_string(f"{RUNNING_NOW}#list", context, request=request)),
     )
     team = context["team"]
-    key = (team.count, tuple(_op_key(op) for op in team.ops))
+    key = (team.count, team.unattended, tuple(_op_key(op) for op in team.ops))
     return Snapshot(events=rendered, final=False, key=key)
 
 

@@ -80,6 +80,8 @@ class StepRow:
     detail: str
     current: bool
     undo: bool  # a compensation step (putting the VM back)
+    events: tuple[str, ...] = ()  # "worker lost at …; resumed by … at …" during this step
+    raw: str = ""  # BigV's own answer when the step failed on it (the "details" toggle)
 
     @property
     def took(self) -> dt.timedelta | None:
@@ -128,8 +130,14 @@ def step_rows(op: Operation) -> list[StepRow]:
     """The plan with each step's status and timings, in order (undo steps last)."""
     logged = _log_by_index(op)
     undo_from = op.compensation_start
+    plan = list(op.plan or [])
+    events: dict[int, list[str]] = {}
+    for event in op.events or []:
+        at = event.get("step_index", 0) if isinstance(event, dict) else 0
+        index = min(at if isinstance(at, int) else 0, max(0, len(plan) - 1))
+        events.setdefault(index, []).append(str(event.get("text", "")))
     rows: list[StepRow] = []
-    for index, step in enumerate(op.plan or []):
+    for index, step in enumerate(plan):
         entry = logged.get(index, {})
         status = str(entry.get("status") or "pending")
         if status not in _STEP_ICONS:
@@ -148,6 +156,8 @@ def step_rows(op: Operation) -> list[StepRow]:
                 detail=str(entry.get("detail") or ""),
                 current=not op.is_terminal and index == op.step_index,
                 undo=undo_from is not None and index >= undo_from,
+                events=tuple(events.get(index, ())),
+                raw=str(entry.get("raw") or ""),
             )
         )
     return rows
@@ -176,6 +186,12 @@ def live_query(view: str = "", compact: bool = False) -> str:
     if compact:
         parts.append("compact=1")
     return "?" + "&".join(parts) if parts else ""
+
+
+@register.filter
+def unattended(op: Operation) -> int | None:
+    """Seconds an active operation has gone without a worker, past a lease (else None)."""
+    return selectors.unattended_seconds(op)
 
 
 @register.filter

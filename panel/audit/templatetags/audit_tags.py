@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -89,3 +90,9 @@ def pretty_json(value: Any) -> str:
     """Indented JSON for <pre>; invisible/bidi characters become \\u escapes (still JSON)."""
     text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+@register.filter
+def folded_steps(step_counts: Mapping[str, int] | None, operation_id: str) -> int:
+    """How many step entries are folded under this operation (0 outside folded listings)."""
+    return int((step_counts or {}).get(operation_id, 0))

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -51,10 +52,11 @@ def sort_header(context: template.Context, key: str, label: str, numeric: bool =
     else:
         aria, arrow = "none", ""
     return format_html(
-        '<th scope="col" class="sortable{}" aria-sort="{}">'
+        '<th scope="col" class="sortable col-{}{}" aria-sort="{}">'
         '<a href="{}" hx-get="{}" hx-target="#vm-table" hx-swap="outerHTML" '
         'hx-push-url="true">{}<span class="sort-arrow" aria-hidden="true">{}</span>'
         '<span class="visually-hidden">{}</span></a></th>',
+        key,
         " num" if numeric else "",
         aria,
         href,
@@ -69,6 +71,16 @@ def sort_header(context: template.Context, key: str, label: str, numeric: bool =
 def vm_rows(context: template.Context) -> SafeString:
     """The table's body rows (see ``panel.inventory.rows`` for why they are not a loop here)."""
     return render_rows(context["listing"].rows, show_place=bool(context.get("show_place")))
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context: template.Context, fmt: str) -> str:
+    """This table, as it is filtered and sorted now, exported as ``fmt`` (csv or json): the
+    page's own URL name with ``_export`` and the same path arguments and query string."""
+    request = context["request"]
+    match = request.resolver_match
+    path = reverse(f"{match.view_name}_export", kwargs={**match.kwargs, "fmt": fmt})
+    return _query_with(path, request.GET)
 
 
 @register.simple_tag(takes_context=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from panel.simulator.auth import authenticate
 from panel.simulator.brain import (
     accounts,
+    backups,
     discs,
     groups,
     network,
@@ -20,7 +21,7 @@ from panel.simulator.web import Request, Response, Router, json_response, not_fo
 from panel.simulator.world import World
 
 ROUTER = Router()
-for _module in (accounts, groups, vms, vm_create, vm_actions, discs, network, people):
+for _module in (accounts, groups, vms, vm_create, vm_actions, discs, backups, network, people):
     _module.register(ROUTER)
 
 

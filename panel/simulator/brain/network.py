@@ -3,7 +3,7 @@
 ip_create: at most 4 additional IPs per VM, IPv4 only, non-contiguous ([DOCS] NICs); the
 answer (200) echoes the request with the allocated ``ips`` (what BC reads). rDNS defaults to
 the VM's hostname; it must be a hostname (400 ``{"rdns": ["is invalid"]}`` otherwise).
-Only additional IPs can be deleted.
+Only additional IPs can be deleted, and neither added nor deleted while the VM is deleted.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ def ip_create(ctx: Ctx, account: str, group: str, vm: str, nic: str) -> Response
         add(errors, "family", "is not included in the list")
     if body.get("contiguous"):
         add(errors, "contiguous", "is not implemented")
+    if not isinstance(body.get("reason", ""), str):
+        add(errors, "reason", "is invalid")
     if v.deleted:
         add(errors, "deleted", "IPs cannot be added while the virtual machine is deleted")
     held = sum(len(x.extra_ips) for x in world.vm_nics_of(v))
@@ -131,6 +133,11 @@ def update_ip(ctx: Ctx, ip: str) -> Response:
 def delete_ip(ctx: Ctx, ip: str) -> Response:
     n, v = _ip(ctx, ip)
     require(ctx.access.write_vm(v))
+    if v.deleted:
+        # [D14] nics.md: NICs cannot change while their VM is deleted (it may come back).
+        raise bad_request(
+            {"deleted": ["IPs cannot be removed while the virtual machine is deleted"]}
+        )
     if ip not in n.extra_ips:
         raise bad_request({"address": ["is a primary address and cannot be removed"]})
     ctx.world.remove_extra_ip(n, ip)

@@ -4,11 +4,15 @@
 own, or those carrying the API key's id), so what a client reads matches what it may do.
 Privileges can only be granted/revoked below the caller's own level on the target ([DOCS]);
 the one exception is a privilege for the caller's own API key, which may equal it (BC's
-``add api key`` grants the key the user's level). Refusals are 403 (§13, C13).
+``add api key`` grants the key the user's level). Refusals are 403 (§13, C13). A target the
+caller cannot read is ``{"<target>_id": ["is invalid"]}``, as for a move (C32): a 403 would
+tell that it exists (C61). An API key's privilege cannot also require a YubiKey: the key could
+never use it, and BC refuses the pair (C62). An API key's expiry is ISO 8601 (C63).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -118,6 +122,31 @@ def _grantable(ctx: Ctx, grantee: User, p: Privilege) -> bool:
     return LEVELS[p.level] < mine or (own_key and LEVELS[p.level] <= mine)
 
 
+def _readable_target(ctx: Ctx, key: str, target: Any) -> bool:
+    """An id (a JSON number, not a bool) of an object the caller can read."""
+    world = ctx.world
+    if isinstance(target, bool) or not isinstance(target, int):
+        return False
+    if key == "account_id":
+        return target in world.accounts and ctx.access.read_account(target)
+    if key == "group_id":
+        return target in world.groups and ctx.access.read_group(world.groups[target])
+    vm = world.vms.get(target)
+    return vm is not None and ctx.access.read_vm(vm)
+
+
+def _flag(errors: Errors, body: dict[str, Any], key: str, default: bool) -> bool:
+    """A JSON boolean, or ``default`` when absent; anything else is refused."""
+    value = body.get(key, default)
+    if not isinstance(value, bool):
+        add(errors, key, "is not included in the list")
+        return default
+    return value
+
+
+NO_YUBIKEY_FOR_KEYS = "cannot be required for an API key's privilege"
+
+
 def create_privilege(ctx: Ctx, user: str) -> Response:
     world = ctx.world
     grantee = world.user_named(user) if as_id(user) is None else world.users.get(int(user))
@@ -130,18 +159,19 @@ def create_privilege(ctx: Ctx, user: str) -> Response:
     if target_key is None:
         add(errors, "level", "is not included in the list")
     target = body.get(target_key) if target_key else None
-    tables: dict[str, dict[int, Any]] = {
-        "account_id": world.accounts,
-        "group_id": world.groups,
-        "virtual_machine_id": world.vms,
-    }
-    if target_key and target not in tables[target_key]:
+    if target_key and not _readable_target(ctx, target_key, target):
         add(errors, target_key, "is invalid")
     key_id = body.get("api_key_id")
     if key_id is not None and (
-        key_id not in world.api_keys or world.api_keys[key_id].user_id != grantee.id
+        isinstance(key_id, bool)
+        or key_id not in world.api_keys
+        or world.api_keys[key_id].user_id != grantee.id
     ):
         add(errors, "api_key_id", "is invalid")
+    password_required = _flag(errors, body, "password_required", key_id is None)
+    yubikey_required = _flag(errors, body, "yubikey_required", False)
+    if key_id is not None and yubikey_required:
+        add(errors, "yubikey_required", NO_YUBIKEY_FOR_KEYS)
     if errors or target_key is None:
         raise bad_request(errors)
     p = Privilege(
@@ -149,8 +179,8 @@ def create_privilege(ctx: Ctx, user: str) -> Response:
         user_id=grantee.id,
         level=str(level),
         api_key_id=key_id,
-        password_required=bool(body.get("password_required", key_id is None)),
-        yubikey_required=bool(body.get("yubikey_required", False)),
+        password_required=password_required,
+        yubikey_required=yubikey_required,
         creating_username=ctx.principal.user.username,
     )
     setattr(p, target_key, target)
@@ -180,6 +210,8 @@ def update_privilege(ctx: Ctx, privilege: str) -> Response:
     errors: Errors = {}
     if "yubikey_required" in body and not isinstance(body["yubikey_required"], bool):
         add(errors, "yubikey_required", "is not included in the list")
+    elif body.get("yubikey_required") is True and p.api_key_id is not None:
+        add(errors, "yubikey_required", NO_YUBIKEY_FOR_KEYS)
     age = body.get("yubikey_otp_max_age", p.yubikey_otp_max_age)
     if isinstance(age, bool) or not isinstance(age, int) or age < 0:
         add(errors, "yubikey_otp_max_age", "is not a number")
@@ -203,6 +235,22 @@ def list_api_keys(ctx: Ctx) -> Response:
     return json_response(200, [render.api_key(world, k, overview=ctx.overview) for k in keys])
 
 
+def _expiry(errors: Errors, raw: Any) -> str | None:
+    """ISO 8601 (a date, or a date and time; UTC when it names no zone), kept as
+    ``YYYY-MM-DDThh:mm:ssZ``; absent or empty: the key never expires. Anything else is
+    refused: a key whose expiry nobody can read would never expire (§13, C63)."""
+    if raw is None or raw == "":
+        return None
+    try:
+        when = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except (AttributeError, TypeError, ValueError):
+        add(errors, "expires_at", "is invalid")
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def create_api_key(ctx: Ctx) -> Response:
     """The secret is returned once, here; privileges are granted separately (§7.9)."""
     world = ctx.world
@@ -213,9 +261,14 @@ def create_api_key(ctx: Ctx) -> Response:
         raise not_found()
     owner = world.users.get(user_id) if isinstance(user_id, int) else None
     label = body.get("label") or f"key-{world.counters.get('api_key', 0) + 1}"
-    if owner is None or not isinstance(label, str):
-        raise bad_request({"user_id" if owner is None else "label": ["is invalid"]})
-    expires_at = body.get("expires_at") if isinstance(body.get("expires_at"), str) else None
+    errors: Errors = {}
+    if owner is None:
+        add(errors, "user_id", "is invalid")
+    if not isinstance(label, str):
+        add(errors, "label", "is invalid")
+    expires_at = _expiry(errors, body.get("expires_at"))
+    if errors or owner is None:
+        raise bad_request(errors)
     key = world.add_api_key(owner, label, secrets.token_urlsafe(24), expires_at=expires_at)
     return json_response(201, render.api_key(world, key, overview=False, secret=True))
 

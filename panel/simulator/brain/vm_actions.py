@@ -29,7 +29,7 @@ def signal(ctx: Ctx, account: str, group: str, vm: str) -> Response:
         add(errors, "signal", "cannot be sent while the virtual machine is powered off")
     if errors:
         raise bad_request(errors)
-    power.signal(ctx.world, v, str(name))
+    power.signal(ctx.world, v, str(name), data if isinstance(data, str) else None)
     echo: dict[str, object] = {"signal": name}
     if name == "sendkey":
         echo["data"] = data

@@ -15,7 +15,8 @@ import ipaddress
 from typing import Any
 
 from panel.simulator import definitions as defs
-from panel.simulator import power, render
+from panel.simulator import power, render, schedules
+from panel.simulator.brain.backups import add_schedule
 from panel.simulator.brain.context import Ctx, find_group, require
 from panel.simulator.model import Group, VirtualMachine
 from panel.simulator.validation import (
@@ -71,7 +72,20 @@ def create_bare(ctx: Ctx, account: str, group: str) -> Response:
     return json_response(202, render.vm(ctx.world, vm, embed=True))
 
 
-def _discs(raw: Any, errors: Errors) -> list[dict[str, Any]]:
+def _schedules(attrs: dict[str, Any], e: Errors, now: float) -> None:
+    """Each disc's ``backup_schedules`` under the schedules route's rules (§9.1); an error
+    is reported on the disc as ``"backup_schedules": ["interval_seconds …"]``."""
+    checked = []
+    for spec in attrs.get("backup_schedules", []):
+        schedule, problems = schedules.check(spec, now)
+        for key, messages in problems.items():
+            for message in [messages] if isinstance(messages, str) else messages:
+                add(e, "backup_schedules", f"{key} {message}")
+        checked.append(schedule)
+    attrs["backup_schedules"] = checked
+
+
+def _discs(raw: Any, errors: Errors, now: float) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not raw:
         # No per-disc object to attach this to; Rails reports object-level errors on "base".
         add(errors, "base", "a virtual machine needs at least one disc")
@@ -84,6 +98,7 @@ def _discs(raw: Any, errors: Errors) -> list[dict[str, Any]]:
         attrs = disc_attributes(spec, e, creating=True) if isinstance(spec, dict) else {}
         if not isinstance(spec, dict):
             add(e, "base", "is invalid")
+        _schedules(attrs, e, now)
         attrs.setdefault("label", f"disc-{index + 1}")
         if attrs["label"] in labels:
             add(e, "label", "has already been taken")
@@ -111,19 +126,30 @@ def _reimage(raw: Any, errors: Errors) -> str | None:
     return check_choice(raw["distribution"], defs.DISTRIBUTIONS, errors, "distribution")
 
 
-def _ipv4(world: World, raw: Any, errors: Errors) -> str | None:
-    """``ips.ipv4`` ([DOCS]: meant for private VLANs). Accepted when free; ipv6 is ignored."""
-    wanted = raw.get("ipv4") if isinstance(raw, dict) else None
+def _address(world: World, raw: Any, family: str, errors: Errors) -> str | None:
+    """``ips.ipv4`` / ``ips.ipv6`` (the CLI's ``--ip``; [DOCS]: meant for private VLANs):
+    the VM's primary address of that family, accepted when it is free (§13, C36, C56)."""
+    wanted = raw.get(family) if isinstance(raw, dict) else None
     if not wanted:
         return None
+    kind = ipaddress.IPv4Address if family == "ipv4" else ipaddress.IPv6Address
     try:
-        address = str(ipaddress.IPv4Address(wanted))
+        address = str(kind(wanted))
     except ValueError:
-        add(errors, "ipv4", "is invalid")
+        add(errors, family, "is invalid")
         return None
     if address in world.ip_owner:
-        add(errors, "ipv4", "has already been taken")
+        add(errors, family, "has already been taken")
     return address
+
+
+def _use_ipv6(world: World, vm: VirtualMachine, address: str | None) -> None:
+    if address is None:
+        return
+    nic = world.vm_nics_of(vm)[0]
+    world.ip_owner.pop(nic.ips[1], None)
+    nic.ips[1] = address
+    world.ip_owner[address] = nic.id
 
 
 def vm_create(ctx: Ctx, account: str, group: str) -> Response:
@@ -133,14 +159,19 @@ def vm_create(ctx: Ctx, account: str, group: str) -> Response:
     body = ctx.body()
     errors: Errors = {}
     attrs = _vm_spec(ctx, g, body.get("virtual_machine"), errors)
-    discs = _discs(body.get("discs"), errors)
+    discs = _discs(body.get("discs"), errors, world.now())
     distribution = _reimage(body.get("reimage"), errors)
-    ipv4 = _ipv4(world, body.get("ips"), errors)
+    ipv4 = _address(world, body.get("ips"), "ipv4", errors)
+    ipv6 = _address(world, body.get("ips"), "ipv6", errors)
     if errors:
         raise bad_request(errors)
     vm = _make(world, g, attrs, ipv4, distribution)
+    _use_ipv6(world, vm, ipv6)
     for d in discs:
-        world.add_disc(vm, d.pop("label"), d.pop("size"), d.pop("storage_grade"), **d)
+        wanted = d.pop("backup_schedules", [])
+        disc = world.add_disc(vm, d.pop("label"), d.pop("size"), d.pop("storage_grade"), **d)
+        for schedule in wanted:
+            add_schedule(world, disc, schedule)
     # A spec-shaped body that BC (flat VM, unknown keys ignored) and FOG (reads
     # body["virtual_machine"]) both accept (§13, C8); the reimage echo omits the secrets.
     reply = {

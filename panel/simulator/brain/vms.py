@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from panel.simulator import power, render
+from panel.simulator import appliance, backups, power, render
 from panel.simulator.brain.context import (
     Ctx,
     find_group,
@@ -90,9 +90,11 @@ def _target_group(ctx: Ctx, v: VirtualMachine, raw: Any, errors: Errors) -> Grou
 
 def _check(
     ctx: Ctx, v: VirtualMachine, body: dict[str, Any]
-) -> tuple[dict[str, Any], Group | None]:
+) -> tuple[dict[str, Any], Group | None, dict[str, Any] | None]:
+    """The changes, the group it moves to, and the appliance this PUT boots into."""
     errors: Errors = {}
     changes = vm_attributes(body, errors, zone=v.zone_name)
+    booting = appliance.check(v, body, errors) if "appliance" in body else None
     target = _target_group(ctx, v, body["group_id"], errors) if "group_id" in body else None
     if v.power_on:
         for key in ("cores", "memory"):
@@ -104,13 +106,15 @@ def _check(
             add(errors, "group_id", ON)
     if v.activity in power.IMAGING and changes.get("power_on", v.power_on) != v.power_on:
         add(errors, "power_on", "cannot be changed while the virtual machine is being imaged")
+    if changes.get("power_on") and not v.power_on and backups.vm_restoring(ctx.world, v):
+        add(errors, "power_on", "cannot be set while a disc is being restored from a backup")
     name = changes.get("name", v.name)
     dest = target.id if target else v.group_id
     if ctx.world.vm_names[dest].get(name, v.id) != v.id:
         add(errors, "name", "has already been taken")
     if errors:
         raise bad_request(errors)
-    return changes, target
+    return changes, target, booting
 
 
 def _update(ctx: Ctx, v: VirtualMachine) -> Response:
@@ -126,7 +130,7 @@ def _update(ctx: Ctx, v: VirtualMachine) -> Response:
         )
     if undelete:
         require(ctx.access.admin_group(world.groups[v.group_id]))
-    changes, target = _check(ctx, v, body)
+    changes, target, booting = _check(ctx, v, body)
     if undelete:
         # Undelete keeps the VM powered off; it comes back as it was taken down.
         v.deleted, v.deleted_at = False, None
@@ -137,7 +141,8 @@ def _update(ctx: Ctx, v: VirtualMachine) -> Response:
     for key, value in changes.items():
         if key not in ("name", "power_on", "zone_name"):
             setattr(v, key, value)
-    power.set_power(world, v, changes.get("power_on"))
+    appliance.apply(v, body, booting)
+    power.set_power(world, v, changes.get("power_on"), booting)
     return json_response(200, render.vm(world, v, embed=False))
 
 

@@ -4,8 +4,9 @@ Everything is checked here, before any API call; choices that come from BigV are
 """
 
 from .batch import BatchForm
-from .change import GraceForm, MoveForm, ReimageForm, SpecForm, parse_vm_keys
+from .change import GraceForm, MoveForm, SpecForm, parse_vm_keys
 from .create import CreateVmForm, disc_formset, disc_specs
+from .reimage import ReimageForm
 
 __all__ = [
     "BatchForm",

@@ -132,19 +132,28 @@ class SpecForm(forms.Form):
 class MoveForm(forms.Form):
     grace_seconds = grace_field()
 
-    def __init__(self, *args: Any, groups: Iterable[str] = (), current: str = "", **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        groups: Iterable[str] = (),
+        current: str = "",
+        elsewhere: Iterable[tuple[str, str]] = (),
+        **kwargs: Any,
+    ):
+        """``groups``: the account's own (by name); ``elsewhere``: (account, group) in the
+        other accounts the person administers — offered as ``account/group``."""
         super().__init__(*args, **kwargs)
         others = [name for name in groups if name != current]
+        away = [(f"{a}/{g}", f"{g} (account {a})") for a, g in elsewhere]
         self.fields["target_group"] = forms.ChoiceField(
-            label="Move to group", choices=[("", "Choose a group"), *choices(others)]
+            label="Move to group", choices=[("", "Choose a group"), *choices(others), *away]
         )
         self.order_fields(["target_group"])
 
     def plan_kwargs(self) -> dict[str, Any]:
-        return {
-            "target_group": self.cleaned_data["target_group"],
-            "grace_seconds": self.cleaned_data["grace_seconds"],
-        }
+        account, _, group = self.cleaned_data["target_group"].rpartition("/")
+        kwargs = {"target_group": group, "grace_seconds": self.cleaned_data["grace_seconds"]}
+        return {**kwargs, "target_account": account} if account else kwargs
 
 
 class ImageSecretsMixin(forms.Form):
@@ -193,28 +202,6 @@ class ImageSecretsMixin(forms.Form):
             "firstboot_script": data.get("firstboot_script") or "",
         }
         return {key: value for key, value in values.items() if value}
-
-
-class ReimageForm(ImageSecretsMixin):
-    grace_seconds = grace_field()
-
-    def __init__(self, *args: Any, distributions: Iterable[str] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["distribution"] = forms.ChoiceField(
-            label="Image", choices=[("", "Choose an image"), *choices(distributions)]
-        )
-        self.order_fields(["distribution"])
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self.require_a_way_in(cleaned)
-        return cleaned
-
-    def plan_kwargs(self) -> dict[str, Any]:
-        return {
-            "distribution": self.cleaned_data["distribution"],
-            "grace_seconds": self.cleaned_data["grace_seconds"],
-        }
 
 
 # --- bulk changes --------------------------------------------------------------------------

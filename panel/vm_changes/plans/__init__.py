@@ -7,19 +7,23 @@ if the VM moved on between planning and running — but the words the user confi
 
 from panel.operations.plans import InvalidPlan, NothingToDo, Plan, PlanStep
 
-from .changes import plan_move, plan_reimage, plan_spec_change
+from .backups import plan_backup_discs, plan_restore
+from .changes import plan_move, plan_spec_change
 from .lifecycle import plan_create, plan_for_batch, plan_graceful, plan_power
+from .reimage import plan_reimage
 
 __all__ = [
     "InvalidPlan",
     "NothingToDo",
     "Plan",
     "PlanStep",
+    "plan_backup_discs",
     "plan_create",
     "plan_for_batch",
     "plan_graceful",
     "plan_move",
     "plan_power",
     "plan_reimage",
+    "plan_restore",
     "plan_spec_change",
 ]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from panel.bigv import BigVClient
-from panel.credentials.clients import definitions
-from panel.vm_changes import conf
-from panel.vm_changes.describe import grace_text, spec_change_text
+from panel.vm_changes.describe import spec_change_text
 from panel.vm_changes.kinds import OperationKind
 from panel.vms.refs import VmRef
 
@@ -111,41 +110,13 @@ def plan_move(
     }
     expect = {"group_id": target.id}
     kind = OperationKind.MOVE
-    return _cycle(kind, ref, original, change, expect, params, grace_seconds, hard_off)
-
-
-def plan_reimage(
-    *,
-    client: BigVClient,
-    ref: VmRef,
-    distribution: str,
-    grace_seconds: float = 60,
-    hard_off: bool = True,
-) -> Plan:
-    """Reimage needs the VM off; the brain boots it when done, with auto-reboot off ([D14]).
-
-    The VM ends in its original power state: a VM that was off is shut down again once it
-    has booted (its first boot runs the first-boot script).
-    """
-    grace_seconds = check_grace(grace_seconds)
-    known = definitions().distributions
-    if known and distribution not in known:
-        raise InvalidPlan(f"Unknown image {distribution!r}.")
-    ref, original = read_vm(client, ref)
-    on = bool(original["power_on"])
-    steps = [power_off_step(grace_seconds, hard_off)] if on else []
-    steps.append(
-        PlanStep("reimage", f"reimage with {distribution}", {"distribution": distribution})
+    plan = _cycle(kind, ref, original, change, expect, params, grace_seconds, hard_off)
+    if account == ref.account:
+        return plan
+    # Into another account (docs/bigv-api.md §8.6): say what follows from it.
+    away = (
+        f"{ref.vm} leaves account {ref.account}: its hostname changes to name group "
+        f"{target.name} of account {account} (its addresses stay), and people whose BigV "
+        f"privileges are only on {ref.account} no longer see it."
     )
-    wait = conf.boot_wait()
-    steps.append(
-        PlanStep("wait_boot", f"wait until it boots (up to {wait:g} s)", {"timeout": wait})
-    )
-    if on:
-        steps.append(power_on_step(bool(original["autoreboot_on"]), "restore auto-reboot"))
-    else:
-        again = f"power off again (it was off): {grace_text(grace_seconds, True)}"
-        steps.append(power_off_step(grace_seconds, True, again))
-    steps.append(verify_step({"power_on": on, "last_imaged_with": distribution}))
-    params = {"distribution": distribution, "grace_seconds": grace_seconds, "hard_off": hard_off}
-    return Plan(OperationKind.REIMAGE, ref, tuple(steps), original, params, subject(ref, original))
+    return dataclasses.replace(plan, warnings=(*plan.warnings, away))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from panel.bigv import BigVClient, NotFound, VirtualMachineSpec
+from panel.bigv.backup_types import interval_words
 from panel.vm_changes import conf
 from panel.vm_changes.describe import memory_text
 from panel.vm_changes.kinds import OperationKind
 from panel.vms.refs import VmRef
 
+from .backups import plan_backup_discs
 from .base import (
     InvalidPlan,
     NothingToDo,
@@ -35,19 +37,47 @@ def _create_params(spec: VirtualMachineSpec, group_id: int) -> dict[str, Any]:
         "hardware_profile": spec.hardware_profile,
         "hardware_profile_locked": spec.hardware_profile_locked,
         "autoreboot_on": spec.autoreboot_on,
+        "cdrom_url": spec.cdrom_url,
+        "ips": dict(spec.ips) if spec.ips else None,
         "discs": discs,
         "distribution": spec.reimage.distribution if spec.reimage else None,
         "group_id": group_id,
     }
 
 
+def _disc_text(disc: dict[str, Any]) -> str:
+    schedules = disc.get("backup_schedules") or []
+    backups = "no backups"
+    if schedules:
+        words = interval_words(int(schedules[0]["interval_seconds"]))
+        backups = f"backups {words} from {schedules[0]['start_at']}"
+    return f"{disc['label']} {disc['storage_grade']} {memory_text(disc['size'])} ({backups})"
+
+
 def _create_label(params: dict[str, Any]) -> str:
-    discs = ", ".join(f"{d['storage_grade']} {memory_text(d['size'])}" for d in params["discs"])
+    discs = ", ".join(_disc_text(d) for d in params["discs"])
     image = params["distribution"] or "no image"
+    if params.get("cdrom_url"):
+        image += f", CD-ROM {params['cdrom_url']}"
+    extras = []
+    if params.get("hardware_profile_locked"):
+        extras.append("hardware profile locked")
+    if params.get("ips"):
+        extras.append("addresses " + ", ".join(v for v in params["ips"].values() if v))
+    if not params.get("autoreboot_on", True):
+        extras.append("left powered off")
+    tail = f"; {', '.join(extras)}" if extras else ""
     return (
         f"create {params['name']}: {params['cores']} cores, {memory_text(params['memory'])}, "
-        f"discs {discs}, {image}"
+        f"discs {discs}, {image}{tail}"
     )
+
+
+# What a failed or cancelled create leaves: not "as it was" — a deleted VM that BigV keeps.
+CREATE_PROMISE = (
+    "If a step fails, or you cancel it, the new VM is deleted again; BigV keeps a deleted VM "
+    "for a while (it can be undeleted, and its name stays taken until it is purged)."
+)
 
 
 def plan_create(*, client: BigVClient, account: str, group: str, spec: VirtualMachineSpec) -> Plan:
@@ -89,7 +119,7 @@ def plan_create(*, client: BigVClient, account: str, group: str, spec: VirtualMa
     original = {"exists": False, "name": spec.name, "account": account, "group": target.name}
     original["group_id"] = target.id
     text = f"{spec.name} does not exist yet in {account}/{target.name}"
-    return Plan(OperationKind.CREATE, ref, steps, original, params, text)
+    return Plan(OperationKind.CREATE, ref, steps, original, params, text, promise=CREATE_PROMISE)
 
 
 def plan_graceful(
@@ -143,4 +173,6 @@ def plan_for_batch(*, client: BigVClient, ref: VmRef, kind: str, params: dict[st
         )
     if kind in (OperationKind.POWER_ON, OperationKind.POWER_OFF):
         return plan_power(client=client, ref=ref, on=kind == OperationKind.POWER_ON)
+    if kind == OperationKind.BACKUP_DISCS:
+        return plan_backup_discs(client=client, ref=ref)
     raise InvalidPlan(f"{kind} cannot be applied to several VMs at once.")

@@ -40,6 +40,10 @@ class VmStepContext(StepContext):
             account = params["target_account"]
         return account, str(vm.group_id), str(vm.id)
 
+    def was(self, key: str) -> Any:
+        """The VM's ``key`` before the operation's first write (``original``)."""
+        return self.op.original.get(key)
+
     def group_segment(self) -> str:
         """The group the operation started in, by id (a create's group, before any VM)."""
         group_id = self.op.original.get("group_id")

@@ -13,18 +13,36 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from panel.audit import Action
-from panel.bigv import DiscSpec, ImageInstall, NotFound, VirtualMachine, VirtualMachineSpec
+from panel.bigv import (
+    BackupScheduleSpec,
+    DiscSpec,
+    ImageInstall,
+    NotFound,
+    VirtualMachine,
+    VirtualMachineSpec,
+)
 from panel.operations import claims
 from panel.vm_changes import conf
 
 from .base import Done, StepFailed, StepResult, VmStepContext, Wait
 
 
-def _spec(params: dict[str, Any], secrets: dict[str, str]) -> VirtualMachineSpec:
-    discs = tuple(
-        DiscSpec(size=int(d["size"]), storage_grade=str(d["storage_grade"]), label=d.get("label"))
-        for d in params["discs"]
+def _disc(d: dict[str, Any]) -> DiscSpec:
+    schedules = tuple(
+        BackupScheduleSpec(str(s["start_at"]), int(s["interval_seconds"]), int(s["capacity"]))
+        for s in d.get("backup_schedules") or []
     )
+    return DiscSpec(
+        size=int(d["size"]),
+        storage_grade=str(d["storage_grade"]),
+        label=d.get("label"),
+        backup_schedules=schedules,
+    )
+
+
+def _spec(params: dict[str, Any], secrets: dict[str, str]) -> VirtualMachineSpec:
+    """The spec the plan showed, rebuilt from the operation's params (the secrets apart)."""
+    discs = tuple(_disc(d) for d in params["discs"])
     image = None
     if params.get("distribution"):
         image = ImageInstall(distribution=str(params["distribution"]), **secrets)
@@ -36,8 +54,10 @@ def _spec(params: dict[str, Any], secrets: dict[str, str]) -> VirtualMachineSpec
         hardware_profile=params.get("hardware_profile"),
         hardware_profile_locked=params.get("hardware_profile_locked"),
         autoreboot_on=bool(params.get("autoreboot_on", True)),
+        cdrom_url=params.get("cdrom_url"),
         discs=discs,
         reimage=image,
+        ips=params.get("ips"),
     )
 
 

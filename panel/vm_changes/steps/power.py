@@ -20,6 +20,13 @@ def _poll(ctx: VmStepContext, deadline: float, what: str) -> Wait:
     return Wait(max(0.05, min(conf.poll_seconds(), remaining)), f"{what} ({remaining:.0f} s left)")
 
 
+def _after_shutdown(ctx: VmStepContext) -> str:
+    """What a cancel leads to once the guest is off: the original power state comes back."""
+    if ctx.was("power_on"):
+        return "once it is off it will be powered on again"
+    return "it stays powered off, as it was"
+
+
 def turn_off(ctx: VmStepContext, *, grace: float, hard_off: bool) -> StepResult:
     vm = ctx.read()
     state = ctx.state
@@ -49,8 +56,16 @@ def turn_off(ctx: VmStepContext, *, grace: float, hard_off: bool) -> StepResult:
                 raise
             state["signalled"] = True
             ctx.save()
+        ctx.cannot_recall(
+            "The guest is already shutting down, and an ACPI shutdown cannot be recalled: "
+            f"{_after_shutdown(ctx)}. If it ignores the shutdown, it is left running."
+        )
         if ctx.now() < deadline:
             return _poll(ctx, deadline, "waiting for the ACPI shutdown")
+        if ctx.cancelling():
+            # Cancelled, and the guest ignored the shutdown: it is still running, which is
+            # what the person now wants. Powering it off hard would undo nothing.
+            return Done("still running: the OS ignored the shutdown (cancelled)")
         if not hard_off:
             raise StepFailed(f"{vm.name} did not shut down within {grace:g} s (ACPI ignored).")
     off_deadline = ctx.deadline("off_deadline", conf.power_off_wait())
@@ -97,6 +112,9 @@ def turn_on(ctx: VmStepContext, *, autoreboot_on: bool) -> StepResult:
         ctx.save()
         if vm.power_on:
             return Done("powered on")
+    ctx.cannot_recall(
+        "It is already powering on, which cannot be recalled: once it is running it is put back."
+    )
     if ctx.now() > deadline:
         raise StepFailed(f"{vm.name} did not power on within {conf.boot_wait():g} s.")
     return _poll(ctx, deadline, "waiting for it to power on")

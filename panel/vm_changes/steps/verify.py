@@ -21,26 +21,43 @@ def _expected(key: str, value: Any) -> Any:
     return value
 
 
-def _words(key: str, value: Any) -> str:
-    """How a person reads a reported value: "running", "memory 4 GiB", not "power on True"."""
+def _group_names(ctx: VmStepContext) -> dict[Any, str]:
+    """The groups this operation knows by name: where the VM was, and where it was going."""
+    op = ctx.op
+    names = {op.original.get("group_id"): str(op.original.get("group") or "")}
+    if op.params.get("target_group_id") is not None:
+        names[op.params["target_group_id"]] = str(op.params.get("target_group") or "")
+    return {key: name for key, name in names.items() if key is not None and name}
+
+
+def _words(key: str, value: Any, groups: dict[Any, str]) -> str:
+    """How a person reads a reported value: "running", "memory 4 GiB", "group web" — not
+    "power on True" or "group id 3"."""
+    if key == "group_id":
+        return f"group {groups[value]}" if value in groups else f"group id {value}"
     if key == "power_on":
         return "running" if value else "powered off"
     if key == "memory" and isinstance(value, int):
         return f"memory {value / 1024:g} GiB"
     if isinstance(value, bool):
-        return f"{key.replace('_', ' ')} {'on' if value else 'off'}"
+        # "autoreboot_on" True is "auto-reboot on", not "autoreboot on on".
+        name = {"autoreboot_on": "auto-reboot"}.get(key, key.removesuffix("_on"))
+        return f"{name.replace('_', ' ')} {'on' if value else 'off'}"
     return f"{key.replace('_', ' ')} {value}"
 
 
 def verify(ctx: VmStepContext) -> StepResult:
     expect: dict[str, Any] = dict(ctx.args.get("expect", {}))
     vm = ctx.read()
+    groups = _group_names(ctx)
     wrong = [
-        f"{key.replace('_', ' ')} is {_actual(vm, key)!r}, expected {_expected(key, value)!r}"
+        f"{_words(key, _actual(vm, key), groups)}"
+        f" (expected {_words(key, _expected(key, value), groups)})"
         for key, value in expect.items()
         if _actual(vm, key) != _expected(key, value)
     ]
     if wrong:
-        raise StepFailed("BigV reports: " + "; ".join(wrong) + ".")
-    shown = ", ".join(_words(k, _actual(vm, k)) for k in expect if k != "discs")
+        raise StepFailed("BigV reports " + "; ".join(wrong) + ".")
+    shown = ", ".join(_words(k, _actual(vm, k), groups) for k in expect if k != "discs")
+    ctx.state["seen"] = {k: _actual(vm, k) for k in expect if k != "discs"}
     return Done(f"BigV reports {shown}" if shown else "as planned")

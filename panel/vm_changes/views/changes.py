@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from panel.access.levels import Need
-from panel.access.policy import require_on_path
+from panel.access.policy import places_allowing, require_on_path
 from panel.bigv import BigVClient
 from panel.credentials.clients import client_for, definitions
 from panel.inventory.validation import validate_group_name
@@ -81,8 +81,13 @@ def move(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpRes
         # whether the chosen group exists is the plan's business.
         groups = _valid_names(request.POST.getlist("choice_group"))
 
+    # Groups of the other accounts the person may move VMs into (their kept scope).
+    elsewhere = [p for p in places_allowing(request.user, Need.LIFECYCLE) if p[0] != account]
+
     def make_form(data: Any = None, initial: Any = None) -> BaseForm:
-        return forms.MoveForm(data, initial=initial, groups=groups, current=group)
+        return forms.MoveForm(
+            data, initial=initial, groups=groups, current=group, elsewhere=elsewhere
+        )
 
     def plan(client: BigVClient, form: BaseForm, _: Any) -> Plan:
         kwargs = form.plan_kwargs()  # type: ignore[attr-defined]
@@ -90,34 +95,11 @@ def move(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpRes
 
     return Flow(
         request=request,
-        title=f"Move {vm} to another group",
+        title=f"Move {vm} to another group or account",
         make_form=make_form,
         plan=plan,
         cancel_url=_vm_url(ref),
         context={"ref": ref, "carried_groups": groups},
-    ).run()
-
-
-@require_http_methods(ACTIONS)
-def reimage(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
-    require_on_path(request.user, account, group, vm, Need.MANAGE)
-    ref = _ref(account, group, vm)
-    distributions = definitions().distributions
-
-    def make_form(data: Any = None, initial: Any = None) -> BaseForm:
-        return forms.ReimageForm(data, initial=initial, distributions=distributions)
-
-    def plan(client: BigVClient, form: BaseForm, _: Any) -> Plan:
-        kwargs = form.plan_kwargs()  # type: ignore[attr-defined]
-        return services.plan_reimage(client=client, ref=ref, **kwargs)
-
-    return Flow(
-        request=request,
-        title=f"Reimage {vm}",
-        make_form=make_form,
-        plan=plan,
-        cancel_url=_vm_url(ref),
-        context={"ref": ref, "danger": True},
     ).run()
 
 

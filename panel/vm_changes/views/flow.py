@@ -36,6 +36,7 @@ from panel.core.actor import Actor
 from panel.credentials.clients import client_for
 from panel.vm_changes import services
 from panel.vm_changes.plans import InvalidPlan, NothingToDo, Plan
+from panel.vms.refs import VmRef
 from panel.web.errors import explain
 from panel.web.htmx import HtmxHttpRequest, wants_fragment
 
@@ -128,6 +129,8 @@ class Flow:
         data: QueryDict,
     ) -> HttpResponse:
         secrets = form.secrets() if hasattr(form, "secrets") else {}
+        if busy := services.busy_with(self.context.get("ref")):
+            return self._form_page(form, formset, status=409, busy=busy)
         with client_for(self.request.user) as client:
             try:
                 plan = self.plan(client, form, formset)
@@ -136,6 +139,9 @@ class Flow:
                 return self._form_page(form, formset, status=409)
             except BigVError as error:
                 return self._form_page(form, formset, status=explain(form, error))
+            known = plan.ref if isinstance(plan.ref, VmRef) and plan.ref.vm_id else None
+            if busy := services.busy_with(known):
+                return self._form_page(form, formset, status=409, busy=busy)
             digest = plan.digest()
             if not start or data.get("plan_digest") != digest:
                 return self._confirm_page(form, formset, plan, digest, secrets, changed=start)

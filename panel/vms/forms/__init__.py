@@ -9,7 +9,7 @@ No form carries the VM's state: the services read it from BigV before any write 
 
 from ._common import MAX_DISC_GIB, MIB_PER_GIB, dns_label_errors, hostname_errors
 from .discs import DiscCreateForm, DiscDeleteForm, DiscResizeForm
-from .network import RdnsForm
+from .network import IpAddForm, IpDeleteForm, RdnsForm
 from .vm import (
     CdromForm,
     ConfirmForm,
@@ -30,6 +30,8 @@ __all__ = [
     "DiscDeleteForm",
     "DiscResizeForm",
     "FlagForm",
+    "IpAddForm",
+    "IpDeleteForm",
     "KeymapForm",
     "PowerForm",
     "PurgeForm",

@@ -8,12 +8,14 @@ error the failure is audited and the error re-raised for the view to show.
 from ._common import SignalSent, VmGone
 from .discs import DiscDeleted, disc_create, disc_delete, disc_resize
 from .lifecycle import vm_delete, vm_purge, vm_undelete
-from .network import ip_set_rdns
+from .network import IpDeleted, ip_add, ip_delete, ip_set_rdns
 from .power import (
     vm_acpi_powerdown,
     vm_power_off,
     vm_power_on,
     vm_reboot,
+    vm_rescue_boot,
+    vm_rescue_leave,
     vm_reset,
     vm_sendkey,
 )
@@ -27,11 +29,14 @@ from .settings import (
 
 __all__ = [
     "DiscDeleted",
+    "IpDeleted",
     "SignalSent",
     "VmGone",
     "disc_create",
     "disc_delete",
     "disc_resize",
+    "ip_add",
+    "ip_delete",
     "ip_set_rdns",
     "vm_acpi_powerdown",
     "vm_delete",
@@ -40,6 +45,8 @@ __all__ = [
     "vm_purge",
     "vm_reboot",
     "vm_rename",
+    "vm_rescue_boot",
+    "vm_rescue_leave",
     "vm_reset",
     "vm_sendkey",
     "vm_set_autoreboot",

@@ -1,4 +1,5 @@
-"""Power: start, hard stop, reboot, and the ACPI/keyboard signals (docs/bigv-api.md §8.2, §8.3).
+"""Power: start, hard stop, reboot, the ACPI/keyboard signals, and booting into the rescue
+appliance and back (docs/bigv-api.md §8.2, §8.3, §8.8).
 
 start/stop/reboot are PUTs of BC's exact bodies and answer with the VM; signals answer with
 an echo only and are refused by the brain unless the VM is powered on.
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
+
+from panel.access.levels import Need
 from panel.audit import Action
 from panel.bigv import BigVClient, VirtualMachine
 from panel.core.actor import Actor
 from panel.vms.refs import VmRef
 
-from ._common import SignalSent, target_for, vm_fields
-from ._guard import guarded
+from ._common import SignalSent, audited, target_for, vm_fields
+from ._guard import checked_vm, guarded
 
 _POWER_FIELDS = ("power_on", "autoreboot_on")
 
@@ -97,4 +101,65 @@ def vm_sendkey(*, actor: Actor, client: BigVClient, ref: VmRef, keys: str) -> Si
         raise ValueError("vm_sendkey: keys must be dash-separated key names")
     return _signal(
         actor=actor, action=Action.VM_SENDKEY, client=client, ref=ref, signal="sendkey", data=keys
+    )
+
+
+# --- the rescue appliance (docs/bigv-api.md §8.8, §13 C70, C78) ------------------------------
+
+
+def _rescue_state(vm: VirtualMachine) -> dict[str, object]:
+    state = vm_fields(vm, *_POWER_FIELDS)
+    state["appliance"] = vm.appliance.name if vm.appliance else None
+    return state
+
+
+def vm_rescue_boot(*, actor: Actor, client: BigVClient, ref: VmRef) -> VirtualMachine:
+    """Boot into BigV's rescue appliance, for this boot only (BC's ``restart server
+    --rescue``). A running VM is first stopped hard — the rescue image is for a VM whose own
+    system cannot be trusted to shut down — each write audited on its own."""
+    vm = checked_vm(actor=actor, client=client, ref=ref, action=Action.VM_RESCUE, need=Need.MANAGE)
+    known = VmRef(account=ref.account, group=ref.group, vm=ref.vm, vm_id=vm.id)
+    if vm.power_on:
+        vm = audited(
+            actor=actor,
+            action=Action.VM_POWER_OFF,
+            client=client,
+            ref=known,
+            call=lambda: client.vm_stop(ref.account, ref.group, ref.vm),
+            params={"why": "to boot into the rescue appliance"},
+            before=_rescue_state(vm),
+            after=_rescue_state,
+        )
+    was = _rescue_state(vm)
+    return audited(
+        actor=actor,
+        action=Action.VM_RESCUE,
+        client=client,
+        ref=known,
+        call=lambda: client.vm_start_appliance(ref.account, ref.group, ref.vm),
+        params={"appliance": "rescue", "permanent": False},
+        before=was,
+        after=_rescue_state,
+        target=lambda result: target_for(known, result),
+    )
+
+
+def vm_rescue_leave(*, actor: Actor, client: BigVClient, ref: VmRef) -> VirtualMachine:
+    """Back from rescue: a hard restart, after which BigV boots the VM's own discs (the
+    appliance was for one boot). Offered while BigV reports the appliance."""
+
+    def running(vm: VirtualMachine) -> None:
+        if not vm.power_on:
+            raise ValidationError(f"{vm.name} is off: starting it boots its own discs.")
+
+    return guarded(
+        actor=actor,
+        action=Action.VM_RESCUE_LEAVE,
+        client=client,
+        ref=ref,
+        check=running,
+        call=lambda vm: client.vm_restart(ref.account, ref.group, ref.vm),
+        before=_rescue_state,
+        after=_rescue_state,
+        target=lambda vm: target_for(ref, vm),
     )

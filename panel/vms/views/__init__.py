@@ -1,6 +1,6 @@
 """Views of the VM page and its direct actions (one module per group of actions)."""
 
-from .detail import detail, ip_rdns, panel
+from .detail import by_id, detail, ip_rdns, panel
 from .discs import disc_create, disc_delete, disc_resize
 from .lifecycle import delete, purge, undelete
 from .power import power, sendkey
@@ -8,6 +8,7 @@ from .settings import autoreboot, cdrom, hardware_profile_lock, keymap, rename
 
 __all__ = [
     "autoreboot",
+    "by_id",
     "cdrom",
     "delete",
     "detail",

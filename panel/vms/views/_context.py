@@ -42,6 +42,9 @@ _VM_ACTIONS = (
     "delete",
     "undelete",
     "purge",
+    "ip_add",
+    "rescue",
+    "rescue_leave",
 )
 
 
@@ -128,6 +131,7 @@ def page_context(
         "urls": action_urls(ref),
         **panel_forms(ref, vm, defs),
         **disc_context(vm, defs),
+        "ip_add_form": forms.IpAddForm(),
         "entries": history(vm.id),
     }
 

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from panel.access.policy import path_abilities
-from panel.bigv import BigVClient, Ip
+from panel.bigv import BigVClient, Ip, NotFound
 from panel.core.actor import Actor
 from panel.credentials.clients import client_for
-from panel.vms import forms, selectors, services
+from panel.vms import forms, locate, selectors, services
 from panel.vms.refs import VmRef
-from panel.web.errors import errors_into
+from panel.web.errors import NOT_FOUND_MESSAGE, errors_into
 from panel.web.htmx import HtmxHttpRequest, wants_fragment, with_fragments
 
 from ._context import PANEL, action_urls, form_action, history_oob, page_context
@@ -29,8 +29,26 @@ def detail(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpR
     include_deleted = request.GET.get("deleted") == "1"
     defs = definitions()  # cached for everyone; not one of the page's API calls
     with client_for(request.user) as client:
-        found = selectors.vm_detail(client=client, ref=ref, include_deleted=include_deleted)
+        try:
+            found = selectors.vm_detail(client=client, ref=ref, include_deleted=include_deleted)
+        except NotFound:
+            # An old link to a VM that was moved or renamed since: send the person on.
+            moved = locate.moved_to(request.user, client, ref)
+            if moved is None:
+                raise
+            return redirect(detail_url(moved))
     return render(request, "vms/detail.html", page_context(request, ref, found, defs))
+
+
+@require_GET
+def by_id(request: HtmxHttpRequest, vm_id: int) -> HttpResponse:
+    """The VM's page by its id: the links that must outlive renames and moves."""
+    with client_for(request.user) as client:
+        found = locate.place_of(request.user, client, vm_id)
+    if found is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    ref, deleted = found
+    return redirect(detail_url(ref, deleted=deleted))
 
 
 @require_GET

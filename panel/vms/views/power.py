@@ -52,6 +52,22 @@ POWER_ACTIONS: dict[str, PowerAction] = {
         confirm="Reset {name} now? It restarts instantly without shutting down.",
         refresh=True,
     ),
+    # The rescue appliance (docs/bigv-api.md §8.8, §13 C78): a hard restart each way.
+    "rescue": PowerAction(
+        services.vm_rescue_boot,
+        "Boot into rescue",
+        "{name} is booting BigV's rescue appliance; its own discs are attached but not booted.",
+        confirm="Boot {name} into the rescue appliance? If it is running it is stopped hard "
+        "first, like pulling the power plug: unsaved data may be lost.",
+        refresh=True,
+    ),
+    "rescue_leave": PowerAction(
+        services.vm_rescue_leave,
+        "Leave rescue",
+        "Restarting {name} from its own discs.",
+        confirm="Restart {name} from its own discs now? The rescue system is stopped hard.",
+        refresh=True,
+    ),
 }
 
 

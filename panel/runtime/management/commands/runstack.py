@@ -1,14 +1,17 @@
 """``manage.py runstack``: what ``make run`` runs — the whole panel on one machine.
 
-The BigV simulator is started only when BIGV_API_URL is left at its embedded default (or points
-at a loopback address with the simulator's port); pointing BIGV_API_URL and BIGV_AUTH_URL at the
-real service runs the same stack against it.
+The BigV simulator is started, and the demo users seeded, only when BIGV_API_URL is left at its
+embedded default (or points at a loopback address with the simulator's port); pointing
+BIGV_API_URL and BIGV_AUTH_URL at the real service runs web, worker, beat and Redis against it —
+no simulator, no demo users — and the panel answers even while BigV does not (``/healthz``
+says so). What it decides and prints around the processes is in ``panel.runtime.startup``.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -19,13 +22,31 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from panel.runtime.embedded_redis import redis_reachable, start_embedded_redis
 from panel.runtime.management.commands.seed_demo import DEMO_USERS
-from panel.runtime.stack import Stack, child_env, manage, python, wait_for_http
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+from panel.runtime.stack import (
+    child_env,
+    manage,
+    python,
+    simulator_console,
+    wait_for_http,
+)
+from panel.runtime.startup import (
+    QUIET_LOGGERS,
+    Ready,
+    celery_queue_for,
+    people_exist,
+    ready_block,
+    uses_simulator,
+    wait_for_beat,
+    wait_for_worker,
+    worker_node,
+)
+from panel.runtime.supervisor import Stack
 
 
 class Command(BaseCommand):
     help = "Start simulator, Redis (if needed), Celery worker and the web server."
+    # Checked in handle() once PANEL_VAR_DIR exists: a check opens the SQLite file in it.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
@@ -33,19 +54,33 @@ class Command(BaseCommand):
         parser.add_argument("--sim-port", type=int, default=8765)
         parser.add_argument("--sim-speed", type=float, default=1.0)
 
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+        self.check()
+        return super().execute(*args, **options)
+
     def handle(self, *args: Any, **options: Any) -> None:
         api = urlparse(settings.BIGV_API_URL)
-        embedded = api.hostname in LOOPBACK
+        embedded = uses_simulator(settings.BIGV_API_URL)
+        if not embedded:
+            self.stdout.write(
+                f"BigV is {settings.BIGV_API_URL}: no simulator, no demo users "
+                "(they are for the bundled simulator only)."
+            )
         # Left at the default, the simulator goes wherever --sim-port says; an explicit
         # loopback BIGV_API_URL names the port the simulator must listen on.
         explicit = "BIGV_API_URL" in os.environ
         sim_port = (api.port if explicit else None) or options["sim_port"]
         var_dir = Path(settings.VAR_DIR)
-        var_dir.mkdir(parents=True, exist_ok=True)
         overrides: dict[str, str] = {}
+        console_args: list[str] = []
         if embedded:
             overrides["BIGV_API_URL"] = f"http://127.0.0.1:{sim_port}"
             overrides["BIGV_AUTH_URL"] = f"http://127.0.0.1:{sim_port}/auth"
+            console_args, console_env = simulator_console(
+                sim_port, var_dir, settings.BIGV_CONSOLE_KNOWN_HOSTS
+            )
+            overrides.update(console_env)
 
         redis_url = settings.REDIS_URL
         redis_proc: subprocess.Popen[bytes] | None = None
@@ -53,9 +88,23 @@ class Command(BaseCommand):
             self.stdout.write(f"No Redis at {redis_url}; starting an embedded redis-server.")
             redis_proc, redis_url = start_embedded_redis(var_dir / "redis")
         overrides["REDIS_URL"] = redis_url
-        stack = Stack(env=child_env(**overrides))
+        # /healthz shows what the supervisor runs and how often it restarted each.
+        status_file = var_dir / "stack.json"
+        overrides["PANEL_STACK_STATUS"] = str(status_file)
+        queue = os.environ.get("PANEL_CELERY_QUEUE") or celery_queue_for(var_dir)
+        overrides["PANEL_CELERY_QUEUE"] = queue
+        overrides["PANEL_LOG_LEVELS"] = os.environ.get("PANEL_LOG_LEVELS", QUIET_LOGGERS)
+        url = f"http://{options['host']}:{options['port']}/"
+        overrides["PANEL_BASE_URL"] = os.environ.get("PANEL_BASE_URL") or url  # links in messages
+        stack = Stack(env=child_env(**overrides), status_file=status_file)
         if redis_proc is not None:
-            stack.adopt("redis-server", redis_proc)
+            port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+            stack.adopt(
+                "redis-server",
+                redis_proc,
+                # Again on the same port, so that everyone's REDIS_URL still finds it.
+                restart=lambda: start_embedded_redis(var_dir / "redis", port)[0],
+            )
 
         try:
             if embedded:
@@ -71,12 +120,16 @@ class Command(BaseCommand):
                         str(var_dir / "simulator-state.json"),
                         "--speed",
                         str(options["sim_speed"]),
+                        *console_args,
                     ],
                 )
                 wait_for_http(f"http://127.0.0.1:{sim_port}/definitions", process=sim.process)
             call_command("migrate", interactive=False, verbosity=0)
-            subprocess.run(manage("seed_demo"), env=stack.env, check=True)  # noqa: S603
-            stack.spawn(
+            if embedded:
+                # Its logins are printed in the closing block; it says only what went wrong.
+                seed = manage("seed_demo", "--verbosity", "0")
+                subprocess.run(seed, env=stack.env, check=True)  # noqa: S603
+            worker = stack.spawn(
                 "worker",
                 [
                     python(),
@@ -89,10 +142,13 @@ class Command(BaseCommand):
                     "INFO",
                     "--concurrency",
                     "2",
+                    "--hostname",
+                    worker_node(options["port"]),
                 ],
             )
             # Beat runs the operations reconciler (resumes work whose lease expired).
-            stack.spawn(
+            beat_started = time.time()
+            beat = stack.spawn(
                 "beat",
                 [
                     python(),
@@ -124,28 +180,24 @@ class Command(BaseCommand):
                     # local client. The panel decides (panel.core.client_address); `make run`
                     # trusts no proxy, so a forged header changes nothing.
                     "--no-proxy-headers",
+                    # panel.request logs every request already.
+                    "--no-access-log",
                 ],
             )
-            wait_for_http(f"http://{options['host']}:{options['port']}/login/", process=web.process)
+            wait_for_http(f"{url}login/", process=web.process)
+            wait_for_worker(redis_url, worker_node(options["port"]), process=worker.process)
+            wait_for_beat(var_dir / "celerybeat-schedule", beat_started, process=beat.process)
         except (RuntimeError, subprocess.CalledProcessError) as error:
             stack.shutdown()
             raise CommandError(str(error)) from error
 
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"\nBigV Panel is running at http://{options['host']}:{options['port']}/"
-            )
+        ready = Ready(
+            url=url,
+            api_url=stack.env.get("BIGV_API_URL", settings.BIGV_API_URL),
+            auth_url=stack.env.get("BIGV_AUTH_URL", settings.BIGV_AUTH_URL),
+            simulator_url=f"http://127.0.0.1:{sim_port}" if embedded else "",
+            demo_users=DEMO_USERS if embedded else (),
+            has_people=people_exist(),
         )
-        if embedded:
-            logins = "\n".join(
-                f"  {demo.username} / {demo.password}  — {demo.about}" for demo in DEMO_USERS
-            )
-            self.stdout.write(
-                f"BigV simulator: http://127.0.0.1:{sim_port} (auth at /auth, control at /_sim)\n"
-                f"Panel logins:\n{logins}\n"
-                "BigV users for the connection page: demo / demo-password "
-                "(API key apikey.demo-key), viewer / viewer-password, secure / secure-password "
-                "(2FA code 123456)"
-            )
-        self.stdout.write("Press Ctrl-C to stop.")
+        self.stdout.write(self.style.SUCCESS(ready_block(ready)))
         raise SystemExit(stack.wait())

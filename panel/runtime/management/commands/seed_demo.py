@@ -2,7 +2,9 @@
 
 Idempotent: users that exist are left alone (their passwords are not reset), credentials
 already active are kept. Refuses to run unless BIGV_API_URL is a loopback address: it makes a
-superuser with a published password, which must never happen next to a real BigV.
+superuser with a published password, which must never happen next to a real BigV. With
+``--verbosity 0`` (how ``runstack`` runs it, printing the logins itself once all is up) it
+says only what went wrong.
 """
 
 from __future__ import annotations
@@ -95,9 +97,10 @@ class Command(BaseCommand):
                 f"seed_demo only runs against the embedded simulator (a loopback "
                 f"BIGV_API_URL, not in production); BIGV_API_URL is {settings.BIGV_API_URL}"
             )
+        self.verbosity = options["verbosity"]
         users = [self._ensure_user(demo) for demo in DEMO_USERS]
         if options["no_connect"]:
-            self.stdout.write("BigV connection skipped (--no-connect).")
+            self._note("BigV connection skipped (--no-connect).")
         elif not self._simulator_reachable():
             self.stdout.write(
                 f"The simulator at {settings.BIGV_API_URL} is not reachable: "
@@ -106,9 +109,14 @@ class Command(BaseCommand):
         else:
             for demo, user in zip(DEMO_USERS, users, strict=True):
                 self._connect(demo, user)
-        self.stdout.write("Demo logins (panel):")
+        self._note("Demo logins (panel):")
         for demo in DEMO_USERS:
-            self.stdout.write(f"  {demo.username} / {demo.password}  — {demo.about}")
+            self._note(f"  {demo.username} / {demo.password}  — {demo.about}")
+
+    def _note(self, line: str) -> None:
+        """What went as expected: left out at verbosity 0; problems are always written."""
+        if self.verbosity > 0:
+            self.stdout.write(line)
 
     def _ensure_user(self, demo: DemoUser) -> Any:
         user_model = get_user_model()
@@ -123,7 +131,7 @@ class Command(BaseCommand):
                 if demo.role != OPERATOR:
                     user.groups.set([Group.objects.get(name=demo.role)])
         if created:
-            self.stdout.write(f"Created panel user {demo.username}.")
+            self._note(f"Created panel user {demo.username}.")
         elif not user.check_password(demo.password):
             self.stdout.write(
                 f"Panel user {demo.username} exists; its password was changed and is left as it is."
@@ -140,9 +148,7 @@ class Command(BaseCommand):
     def _connect(self, demo: DemoUser, user: Any) -> None:
         existing = BigVCredential.objects.filter(user=user).first()
         if existing is not None and existing.is_active:
-            self.stdout.write(
-                f"{demo.username} is already connected to BigV as {existing.bigv_username}."
-            )
+            self._note(f"{demo.username} is already connected to BigV as {existing.bigv_username}.")
             return
         try:
             credential = credentials_connect_api_key(
@@ -151,4 +157,4 @@ class Command(BaseCommand):
         except BigVError as error:
             self.stdout.write(f"Could not connect {demo.username} to BigV: {error.message}")
             return
-        self.stdout.write(f"Connected {demo.username} to BigV as {credential.bigv_username}.")
+        self._note(f"Connected {demo.username} to BigV as {credential.bigv_username}.")

@@ -1,0 +1,45 @@
+"""One database's drills, in a process of their own: ``python -m drill.run --database sqlite``.
+
+The process is configured for the stack it starts (its database, Redis and simulator) before
+Django is set up, so that it can start operations and read their rows as the panel does.
+Prints one JSON line per drill.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from drill.stack import DrillStack
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m drill.run")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--only", default="", help="comma-separated: redis,postgres,bigv")
+    args = parser.parse_args(argv)
+    names = [n for n in args.only.split(",") if n] or ["redis", "postgres", "bigv"]
+    if args.database != "postgresql":
+        names = [name for name in names if name != "postgres"]
+    with DrillStack(database=args.database) as stack:
+        os.environ.update(stack.env)
+        import django
+
+        django.setup()
+        from drill.drills import DRILLS
+        from drill.scenario import run
+
+        failed = False
+        for name in names:
+            verdict = run(DRILLS[name], stack)
+            failed |= not verdict.ok
+            print(json.dumps({"database": args.database, **verdict.as_json()}), flush=True)
+        if failed:
+            print(f"logs: {stack.root}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,188 @@
+"""The webhook sender: one signed JSON POST to a URL a person chose — the panel's only HTTP
+besides the BigV client (``panel.bigv``).
+
+Like ``panel.bigv`` it knows nothing of Django or the rest of the panel, and it is the one
+other package ruff lets import ``requests`` (docs/architecture.md, "The client"). It is not
+part of ``panel.bigv`` because the rules differ: BigV is a known host reached with a person's
+token, retried for safe methods; a webhook is any URL someone typed, reached with no
+credential but a signature, never retried here (the caller schedules retries with back-off)
+and never followed anywhere else.
+
+- https only; plain http only to a loopback address, and only when the caller allows it
+  (development: a receiver on the same machine). No user name or password in the URL.
+- Redirects are never followed (a 3xx is a failed delivery): the body and signature go to
+  the URL that was checked, nowhere else.
+- Connect and read timeouts; the answer's body is never read — only its status matters, and
+  a receiver cannot make the sender download anything.
+- Proxies from the environment are ignored, so where a webhook goes is decided by its URL.
+- The body is signed (``sign``; ``verify`` is what a receiver does, see
+  docs/notifications.md): HMAC-SHA256 over ``"<timestamp>." + body`` with the person's
+  signing secret, in ``X-Panel-Signature: sha256=<hex>``, the time in ``X-Panel-Timestamp``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import time
+from urllib.parse import urlsplit
+
+import requests
+
+__all__ = [
+    "SIGNATURE_HEADER",
+    "TIMESTAMP_HEADER",
+    "InvalidWebhookUrl",
+    "WebhookFailed",
+    "check_url",
+    "post",
+    "shown_url",
+    "sign",
+    "verify",
+]
+
+SIGNATURE_HEADER = "X-Panel-Signature"
+TIMESTAMP_HEADER = "X-Panel-Timestamp"
+DELIVERY_HEADER = "X-Panel-Delivery"
+USER_AGENT = "BigV-Panel-Webhook/1"
+MAX_URL_LENGTH = 500
+# Receivers should refuse a signature older (or newer) than this many seconds: a replay.
+TOLERANCE_SECONDS = 300
+
+
+class InvalidWebhookUrl(ValueError):
+    """The URL may not receive webhooks (scheme, host, or credentials in it)."""
+
+
+class WebhookFailed(Exception):
+    """The POST did not succeed. ``status`` is the receiver's answer (None: no answer);
+    ``retry`` says whether trying again later may help."""
+
+    def __init__(self, message: str, *, status: int | None = None, retry: bool = True) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry = retry
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, *, allow_loopback_http: bool) -> None:
+    """Refuse a URL webhooks may not go to (raises ``InvalidWebhookUrl`` saying why)."""
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidWebhookUrl(f"A webhook URL has at most {MAX_URL_LENGTH} characters.")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError as error:
+        raise InvalidWebhookUrl("That is not a URL.") from error
+    host = parts.hostname or ""
+    if not host:
+        raise InvalidWebhookUrl("A webhook URL needs a host name.")
+    if parts.username or parts.password:
+        raise InvalidWebhookUrl("Put no user name or password in a webhook URL.")
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and allow_loopback_http and _is_loopback(host):
+        return
+    if parts.scheme == "http" and _is_loopback(host):
+        raise InvalidWebhookUrl("Plain http is allowed to this machine only outside production.")
+    raise InvalidWebhookUrl("A webhook URL must start with https://.")
+
+
+def shown_url(url: str) -> str:
+    """The URL as pages, logs and the audit trail may show it: scheme and host only. A
+    webhook URL's path is often its secret (Slack's are), so it is never shown whole."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}/…" if parts.hostname else ""
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The ``X-Panel-Signature`` value for ``body`` sent at ``timestamp`` (Unix seconds)."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"sha256={mac.hexdigest()}"
+
+
+def verify(
+    secret: str,
+    *,
+    timestamp: str,
+    signature: str,
+    body: bytes,
+    now: float | None = None,
+    tolerance: int = TOLERANCE_SECONDS,
+) -> bool:
+    """What a receiver does with a delivery: the signature matches the body and is recent."""
+    try:
+        sent = int(timestamp)
+    except ValueError:
+        return False
+    if abs((time.time() if now is None else now) - sent) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, sent, body), signature)
+
+
+def post(
+    url: str,
+    body: bytes,
+    *,
+    secret: str,
+    delivery_id: str,
+    allow_loopback_http: bool,
+    connect_timeout: float = 3.05,
+    read_timeout: float = 10.0,
+) -> int:
+    """POST the JSON ``body`` to ``url``, signed; return the 2xx status, else raise
+    ``WebhookFailed`` (``InvalidWebhookUrl`` before anything is sent)."""
+    check_url(url, allow_loopback_http=allow_loopback_http)
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        DELIVERY_HEADER: delivery_id,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(secret, timestamp, body),
+    }
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy or .netrc from the environment
+        try:
+            response = session.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=(connect_timeout, read_timeout),
+                allow_redirects=False,
+                stream=True,  # the body is never read
+            )
+        except requests.Timeout as error:
+            raise WebhookFailed("The receiver did not answer in time.") from error
+        except requests.RequestException as error:
+            raise WebhookFailed(
+                f"Could not reach the receiver ({type(error).__name__})."
+            ) from error
+        status = response.status_code
+        response.close()
+    return _judged(status)
+
+
+def _judged(status: int) -> int:
+    if 200 <= status < 300:
+        return status
+    if 300 <= status < 400:
+        raise WebhookFailed(
+            f"The receiver redirected ({status}); redirects are not followed.",
+            status=status,
+            retry=False,
+        )
+    # A 4xx says this request is wrong for this receiver (a revoked or mistyped URL): sending
+    # it again will not help — except "too early", "too many" and a timeout of its own.
+    retry = status >= 500 or status in (408, 425, 429)
+    raise WebhookFailed(f"The receiver answered {status}.", status=status, retry=retry)
