@@ -88,8 +88,11 @@ def duplicate_writes(requests: list[dict[str, Any]], vm_ids: list[int]) -> list[
         last_write: tuple[str, str, str] | None = None
         for request in requests:
             path = request["path"]
-            if marker not in path or request.get("status") is None:
-                continue  # another VM's, or one that never reached the brain (a fault)
+            if marker not in path or request.get("fault") is not None:
+                # Another VM's, or one that never reached the brain's state: a fault answered
+                # it (a 503 the client may retry, as for any request BigV did not process)
+                # or cut it off.
+                continue
             if request["method"] == "GET":
                 last_write = None
                 continue

@@ -24,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.database != "postgresql":
         names = [name for name in names if name != "postgres"]
     with DrillStack(database=args.database) as stack:
+        # This process is configured as the stack is, and by nothing else: a setting left in
+        # the environment it was started from (a test run's keys, say) would not match the
+        # stack's secrets.
+        for name in [n for n in os.environ if n.startswith(("PANEL_", "DJANGO_"))]:
+            del os.environ[name]
         os.environ.update(stack.env)
         import django
 

@@ -81,6 +81,9 @@ class PgCluster:
         self.workdir.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.workdir, "postgres", "postgres")
+            # The drill's own directory is private (mkdtemp: 0700); postgres must pass through
+            # it to reach its cluster — to pass, not to list it.
+            self.workdir.parent.chmod(0o711)
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
         self._pg_ctl("start")
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "panel")

@@ -283,8 +283,12 @@ OPERATIONS_COMPENSATION_GRACE_SECONDS = float(
 # and completed after it. One left without a result (its process died in between) shows as
 # "outcome unknown" and is sealed into the chain as such once older than the grace period:
 # well past the longest a call may take (BIGV_DEADLINE bounds one, retries included).
-PANEL_AUDIT_INTENT_GRACE_SECONDS = max(300.0, 4 * BIGV_DEADLINE)
-PANEL_AUDIT_SEAL_SECONDS = 60.0
+# Both can be shortened from the environment for drills and trials; the default grace is
+# the safe one.
+PANEL_AUDIT_INTENT_GRACE_SECONDS = float(
+    os.environ.get("PANEL_AUDIT_INTENT_GRACE_SECONDS", max(300.0, 4 * BIGV_DEADLINE))
+)
+PANEL_AUDIT_SEAL_SECONDS = float(os.environ.get("PANEL_AUDIT_SEAL_SECONDS", "60"))
 # Celery beat (started by `make run`): resume operations whose lease expired; seal audit
 # intents left by a crash. In-memory schedule with a heartbeat file (see panel/core/beat.py).
 CELERY_BEAT_SCHEDULER = "panel.runtime.beat:HeartbeatScheduler"

@@ -41,6 +41,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import time
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -179,14 +180,48 @@ def intent(
         pending._complete(Outcome.UNKNOWN, api_error=_NO_OUTCOME)
 
 
-def complete(intent_id: int, content: Mapping[str, Any], *, using: str = "default") -> AuditEntry:
-    """Append an intent's entry and delete the intent, in one transaction."""
-    from panel.audit.chain import append
-    from panel.audit.models import AuditIntent
+# A database that restarts while a result is being recorded (the BigV write is done, only
+# its entry is missing): try again for about half a minute before leaving the intent to be
+# sealed as "outcome unknown" — the result is known, and worth the wait.
+RECONNECT_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0)
 
-    with transaction.atomic(using=using):
-        entry = append(content, using=using)  # takes the append lock first, as sealing does
-        deleted, _ = AuditIntent.objects.using(using).filter(pk=intent_id).delete()
+
+def complete(intent_id: int, content: Mapping[str, Any], *, using: str = "default") -> AuditEntry:
+    """Append an intent's entry and delete the intent, in one transaction — again after a
+    lost database connection, unless an earlier attempt did commit (its intent is gone)."""
+    from django.db import InterfaceError, OperationalError, connections
+
+    from panel.audit.chain import append
+    from panel.audit.models import AuditEntry, AuditIntent
+
+    connection = connections[using]
+    waits = list(RECONNECT_WAITS) if not connection.in_atomic_block else []
+    retried = False
+    while True:
+        try:
+            with transaction.atomic(using=using):
+                intents = AuditIntent.objects.using(using).filter(pk=intent_id)
+                if retried and not intents.exists():
+                    # The commit landed before its connection broke: that entry is the one.
+                    found = _entry_like(AuditEntry.objects.using(using), content)
+                    if found is not None:
+                        return found
+                entry = append(content, using=using)  # the append lock first, as sealing
+                deleted, _ = intents.delete()
+            break
+        except (OperationalError, InterfaceError) as error:
+            if not waits:
+                raise
+            wait = waits.pop(0)
+            logger.warning(
+                "audit intent %s: database unreachable (%s); recording again in %g s",
+                intent_id,
+                type(error).__name__,
+                wait,
+            )
+            connection.close()  # the next query opens a new connection
+            time.sleep(wait)
+            retried = True
     if not deleted:
         logger.warning(
             "audit intent %s was sealed as outcome unknown before its result came; "
@@ -195,6 +230,13 @@ def complete(intent_id: int, content: Mapping[str, Any], *, using: str = "defaul
             entry.seq,
         )
     return entry
+
+
+def _entry_like(entries: Any, content: Mapping[str, Any]) -> AuditEntry | None:
+    """The newest entry of the same action, target, operation step and person."""
+    fields = ("action", "actor_username", "target_type", "target_id", "operation_id", "step")
+    same = {name: content[name] for name in fields if name in content}
+    return entries.filter(**same).order_by("-seq").first()
 
 
 def seal_intents(

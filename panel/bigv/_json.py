@@ -8,6 +8,7 @@ a typed client that silently hands ``"2"`` on as ``cores`` would only move the c
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidResponse
@@ -27,13 +28,23 @@ def as_list(data: Any, what: str) -> list[Any]:
     return data
 
 
-def list_of[T](parse: Callable[[Any], T], what: str) -> Callable[[Any], list[T]]:
+@dataclass(frozen=True, slots=True)
+class ListOf[T]:
+    """A parser for a JSON array whose items ``item`` reads. A value rather than a closure, so
+    the transport can see which items it reads and decode the body straight into them
+    (``_decode.py``)."""
+
+    item: Callable[[Any], T]
+    what: str
+
+    def __call__(self, data: Any) -> list[T]:
+        parse = self.item
+        return [parse(item) for item in as_list(data, self.what)]
+
+
+def list_of[T](parse: Callable[[Any], T], what: str) -> ListOf[T]:
     """A parser for a JSON array whose items ``parse`` reads."""
-
-    def parse_list(data: Any) -> list[T]:
-        return [parse(item) for item in as_list(data, what)]
-
-    return parse_list
+    return ListOf(parse, what)
 
 
 class Reader:

@@ -192,29 +192,33 @@ def console_started(*, actor: Actor, session: ConsoleSession, ticket: Ticket, vi
 
 
 def console_failed(*, actor: Actor, session: ConsoleSession, ticket: Ticket, why: str) -> None:
-    """The console could not be reached or refused the key: the row ends, audited."""
-    ConsoleSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
-        ended_at=timezone.now(), end=End.REFUSED
-    )
-    record(
-        actor=actor,
-        action=Action.CONSOLE_OPEN,
-        outcome=Outcome.FAILED,
-        target=ticket.target,
-        params={"console": str(session.pk), "bigv_user": ticket.bigv_username},
-        api_error=why,
-    )
+    """The console could not be reached or refused the key: the row ends, audited (both at
+    once, as for a close)."""
+    with transaction.atomic():
+        ConsoleSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+            ended_at=timezone.now(), end=End.REFUSED
+        )
+        record(
+            actor=actor,
+            action=Action.CONSOLE_OPEN,
+            outcome=Outcome.FAILED,
+            target=ticket.target,
+            params={"console": str(session.pk), "bigv_user": ticket.bigv_username},
+            api_error=why,
+        )
 
 
 def console_close(*, actor: Actor, session_id: Any, end: str) -> ConsoleSession | None:
-    """End an open console's row and audit it (once: a second close does nothing)."""
+    """End an open console's row and audit it (once: a second close does nothing) — in one
+    transaction, so that no one sees a console ended without its entry in the trail."""
     now = timezone.now()
-    if not ConsoleSession.objects.filter(pk=session_id, ended_at__isnull=True).update(
-        ended_at=now, end=end
-    ):
-        return None
-    session = ConsoleSession.objects.get(pk=session_id)
-    _record_close(actor, session)
+    with transaction.atomic():
+        if not ConsoleSession.objects.filter(pk=session_id, ended_at__isnull=True).update(
+            ended_at=now, end=end
+        ):
+            return None
+        session = ConsoleSession.objects.get(pk=session_id)
+        _record_close(actor, session)
     return session
 
 
