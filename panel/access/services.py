@@ -10,8 +10,11 @@ is visible.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,6 +34,34 @@ logger = logging.getLogger(__name__)
 MISS_REFRESH_SECONDS = 10.0
 EMPTY = Scope()
 
+# One page asks for the scope several times (the header's "running now", the page's own
+# abilities, its lists): each time two queries and a parse. The answer is kept on the user
+# object — one per request — for a moment, and dropped when anything is forgotten or read
+# again in this process.
+_MEMO = "_panel_bigv_scope"
+MEMO_SECONDS = 2.0
+_generation = itertools.count()
+_current = [next(_generation)]
+
+
+def _memo(user: Any) -> Scope | None:
+    kept = getattr(user, _MEMO, None)
+    if kept is None:
+        return None
+    scope, at, generation = kept
+    fresh = generation == _current[0] and time.monotonic() - at < MEMO_SECONDS
+    return scope if fresh else None
+
+
+def _remember(user: Any, scope: Scope) -> Scope:
+    with contextlib.suppress(AttributeError):  # an object without a __dict__: nothing kept
+        setattr(user, _MEMO, (scope, time.monotonic(), _current[0]))
+    return scope
+
+
+def _invalidate() -> None:
+    _current[0] = next(_generation)
+
 
 def _credential_mark(user_id: int) -> str | None:
     """Which connection a scope belongs to (None: no usable credential)."""
@@ -49,16 +80,18 @@ def scope_for(user: Any, *, refresh: bool = False, at_most_every: float = 0.0) -
     older than ``at_most_every`` seconds (a lookup that missed)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return EMPTY
+    if not refresh and not at_most_every and (memo := _memo(user)) is not None:
+        return memo
     mark = _credential_mark(user.pk)
     if mark is None:
-        return EMPTY
+        return _remember(user, EMPTY)
     kept = BigVScope.objects.filter(user_id=user.pk).first()
     now = timezone.now()
     if kept is not None and kept.credential == mark and not refresh:
         age = now - kept.read_at
         if age < _ttl() and (not at_most_every or age.total_seconds() < at_most_every):
-            return Scope.from_json(kept.data)
-    return _read(user, mark, kept)
+            return _remember(user, Scope.from_json(kept.data))
+    return _remember(user, _read(user, mark, kept))
 
 
 def _read(user: Any, mark: str, kept: BigVScope | None) -> Scope:
@@ -79,6 +112,7 @@ def _read(user: Any, mark: str, kept: BigVScope | None) -> Scope:
 
 
 def _keep(user_id: int, mark: str, scope: Scope) -> None:
+    _invalidate()
     values = {"credential": mark, "data": scope.to_json(), "read_at": timezone.now()}
     try:
         with transaction.atomic():
@@ -96,6 +130,7 @@ def scope_forget(user_ids: Iterable[int]) -> None:
     """Drop what was kept of these people's BigV access (a grant or revoke concerned their
     BigV user): each reads theirs again, with their own credential, on their next page —
     nobody's credential is used on another's behalf."""
+    _invalidate()
     BigVScope.objects.filter(user_id__in=list(user_ids)).delete()
 
 

@@ -6,7 +6,7 @@ from panel.access.levels import Level
 from panel.access.models import BigVScope
 from panel.access.policy import path_abilities, vm_abilities
 from panel.access.roles import may_change, role_name, sees_everything
-from panel.access.services import scope_for
+from panel.access.services import scope_for, scope_forget
 from tests.access.conftest import person
 from tests.operations.helpers import brain_requests, sim_call, vm_id_of
 
@@ -56,3 +56,18 @@ def test_without_a_credential_nothing_of_bigv_is_visible(transactional_db, sim):
     nobody = person("nobody", None)
     assert scope_for(nobody).vms == {}
     assert not vm_abilities(nobody, vm_id_of(sim, "web1")).console
+
+
+def test_one_request_reads_the_kept_scope_once_and_a_forget_is_seen_at_once(
+    alice, sim, django_assert_num_queries
+):
+    first = scope_for(alice)
+    with django_assert_num_queries(0):  # the header, the abilities, the lists: one read
+        assert scope_for(alice) is first
+        assert scope_for(alice) is first
+
+    scope_forget([alice.pk])  # a grant reached her BigV user: read again, not remembered
+    sim_call(sim, "DELETE", "/requests")
+    again = scope_for(alice)
+    assert again is not first and again.sees_vm(vm_id_of(sim, "web1"))
+    assert brain_requests(sim) != []  # read from BigV, her kept copy being gone
