@@ -123,9 +123,18 @@ def _all_ended(ids: list[str]) -> bool:
     return not Operation.objects.filter(pk__in=ids, status__in=OperationStatus.ACTIVE).exists()
 
 
+def restarted(before: dict[str, int], after: dict[str, int]) -> str:
+    """ "worker 1" — what the supervisor started again during this drill — or "none"."""
+    done = [
+        f"{name} {n - before.get(name, 0)}" for name, n in after.items() if n > before.get(name, 0)
+    ]
+    return ", ".join(done) or "none"
+
+
 def run(drill: Drill, stack: DrillStack) -> Verdict:
     control = Control(stack.control_url)
     vms = prepare(control)
+    restarted_before = stack.restart_counts()
     first_seq = control.last_seq()
     ids = start(vms)
     _wait(lambda: _running(ids, OPERATIONS // 2), 60, "operations under way")
@@ -153,7 +162,7 @@ def run(drill: Drill, stack: DrillStack) -> Verdict:
             seconds=took,
         )
     )
-    result.restarts = stack.restarts()
+    result.restarts = restarted(restarted_before, stack.restart_counts())
     result.page_failures = watch.failed_rounds()
     back = watch.back_after(returned)
     if drill.pages_hold:

@@ -155,11 +155,10 @@ class DrillStack:
         processes = health.get("processes", {})
         return health.get("status") == "ok" and all(p.get("running") for p in processes.values())
 
-    def restarts(self) -> str:
-        """ "worker 1, beat 1" — what the supervisor had to start again — or "none"."""
+    def restart_counts(self) -> dict[str, int]:
+        """How often the supervisor has started each process again, so far."""
         processes = self.health().get("processes", {})
-        done = [f"{name} {p['restarts']}" for name, p in processes.items() if p.get("restarts")]
-        return ", ".join(done) or "none"
+        return {name: int(p.get("restarts") or 0) for name, p in processes.items()}
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -69,6 +69,10 @@ def _audit_table_emptied_after_transactional_tests(request) -> Iterator[None]:
     audit table. Taking ``transactional_db`` here first makes this teardown run before the flush.
     """
     transactional = {"transactional_db", "live_server"} & set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        # ``django_db(transaction=True)``: the database comes from pytest-django's helper.
+        transactional.add("_django_db_helper")
     if not transactional:
         yield
         return

@@ -12,3 +12,6 @@ class ConsoleConfig(AppConfig):
         # Open consoles close at once when their person logs out, is deactivated or
         # disconnects BigV (in this process; the others notice on their next check).
         from panel.console import hangup  # noqa: F401
+        from panel.core.sealing import register_sealed
+
+        register_sealed("console.ConsoleKey", "sealed_private_key", lost="make a new console key")

@@ -72,3 +72,16 @@ def sealed_under_newest_key(ciphertext: str) -> bool:
     except (InvalidToken, ValueError, TypeError):
         return False
     return True
+
+
+# Every stored column sealed here, by model ("app_label.Model") → its field names: what
+# ``manage.py rotate_credential_keys`` re-seals under the newest key, with what a person must
+# do about a value no key opens any more. Each app names its own columns when it is ready
+# (its AppConfig), so the command needs to know no app.
+SEALED_COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {}
+
+
+def register_sealed(model: str, *fields: str, lost: str) -> None:
+    """``model``'s ``fields`` hold sealed values ("" for none); ``lost``: what someone must
+    do when none of the configured keys opens one (e.g. "that person must reconnect")."""
+    SEALED_COLUMNS[model] = (fields, lost)

@@ -7,5 +7,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
+        from panel.core.sealing import register_sealed
+
         # Connects the receivers of the engine's signals (operation and batch endings).
         from panel.notifications import hooks  # noqa: F401
+
+        register_sealed(
+            "notifications.NotificationSettings",
+            "webhook_sealed",
+            "webhook_secret_sealed",
+            lost="set the webhook again",
+        )

@@ -13,7 +13,9 @@ from panel.audit import Action, Outcome, Target, chain, intent, intents
 from panel.audit.models import AuditEntry, AuditIntent
 from panel.core.actor import Actor
 
-pytestmark = pytest.mark.django_db(transaction=True)  # no outer atomic: as in a worker
+# No outer atomic, as in a worker; named as a fixture so that, on PostgreSQL, the append-only
+# audit table is emptied before the flush (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("transactional_db")
 ACTOR = Actor(user_id=None, username="alice", ip="192.0.2.9", request_id="r" * 32)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drill.checks import duplicate_writes
 from drill.pages import PageWatch
+from drill.scenario import restarted
 
 VM = "/accounts/demo/groups/5/virtual_machines/17"
 
@@ -37,3 +38,9 @@ def test_pages_are_back_after_the_last_bad_round() -> None:
     assert watch.back_after(10.0) == 0.0
     watch.rounds.append((6.0, False))
     assert watch.back_after(2.5) is None
+
+
+def test_the_restarts_column_counts_this_drills_restarts_only() -> None:
+    assert restarted({"worker": 1, "web": 0}, {"worker": 2, "web": 0}) == "worker 1"
+    assert restarted({"worker": 1}, {"worker": 1}) == "none"
+    assert restarted({}, {"beat": 1, "worker": 3}) == "beat 1, worker 3"

@@ -60,6 +60,9 @@ def real_stack(tmp_path: Path, redis_url: str):
         DJANGO_SETTINGS_MODULE="panel.settings",
     )
     env.pop("PYTEST_XDIST_WORKER", None)
+    # Its own database (SQLite in its var dir), as a first `make run` has: the stack migrates
+    # it, and the test's database stays the test's (on the PostgreSQL run too).
+    env.pop("DATABASE_URL", None)
     log = tmp_path / "runstack.log"
     argv = [
         sys.executable,
