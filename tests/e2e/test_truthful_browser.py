@@ -115,7 +115,15 @@ def test_a_dead_worker_is_shown_and_its_resume_is_recorded(
     worker.kill_all()
     # Within a lease (5 s here) and a heartbeat of the page's stream, the page says so…
     banner = live.locator(".op-unattended")
-    banner.wait_for(timeout=20_000)
+    try:
+        banner.wait_for(timeout=20_000)
+    except Exception as error:  # say what the operation's row held meanwhile
+        row = (
+            Operation.objects.order_by("created_at")
+            .values("status", "lease_owner", "lease_expires_at")
+            .last()
+        )
+        raise AssertionError(f"no 'workers may be down' banner; the operation: {row}") from error
     assert "No worker has picked this up for" in banner.inner_text()
     assert "workers may be down" in banner.inner_text()
     page.locator("#running-now").get_by_text("workers may be down", exact=True).wait_for()

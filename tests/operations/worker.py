@@ -80,6 +80,10 @@ class Worker:
         ]
 
     def start(self) -> None:
+        # Never two at once: a second worker on the queue (and its beat) would take over what
+        # a test means to leave without one.
+        if self.running:
+            self.kill_all()
         self.starts += 1
         with self.log_path.open("ab") as log:
             # A session of its own, so kill_all reaches the pool children and beat too.
