@@ -27,6 +27,14 @@ def _refuse_unsafe_bigv_urls(**kwargs: Any) -> None:
     enforce_at_startup()
 
 
+@worker_init.connect
+def _end_a_wedged_shutdown(**kwargs: Any) -> None:
+    # A worker whose main loop died must not linger half shut down (panel/runtime/worker_exit.py).
+    from panel.runtime.worker_exit import install
+
+    install()
+
+
 @worker_ready.connect
 def _resume_at_once(**kwargs: Any) -> None:
     # A worker that starts (again) looks for operations a dead one left behind right away,
