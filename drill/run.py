@@ -33,12 +33,17 @@ def main(argv: list[str] | None = None) -> int:
         import django
 
         django.setup()
+        from drill.checks import Verdict
         from drill.drills import DRILLS
-        from drill.scenario import run
+        from drill.scenario import OPERATIONS, run
 
         failed = False
         for name in names:
-            verdict = run(DRILLS[name], stack)
+            try:
+                verdict = run(DRILLS[name], stack)
+            except Exception as error:  # a row that says so, and the next drill still runs
+                verdict = Verdict(drill=DRILLS[name].label, operations=OPERATIONS)
+                verdict.problems.append(f"the drill could not run: {error!r}")
             failed |= not verdict.ok
             print(json.dumps({"database": args.database, **verdict.as_json()}), flush=True)
         if failed:
