@@ -29,8 +29,8 @@ def _refuse_unsafe_bigv_urls(**kwargs: Any) -> None:
 
 @worker_init.connect
 def _end_a_wedged_shutdown(**kwargs: Any) -> None:
-    # A worker whose main loop died must not linger half shut down (panel/runtime/worker_exit.py).
-    from panel.runtime.worker_exit import install
+    # A worker whose main loop died must not linger half shut down (panel/core/worker_exit.py).
+    from panel.core.worker_exit import install
 
     install()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from panel.runtime.worker_exit import EXIT_STATUS, ExitAfterUnrecoverable
+from panel.core.worker_exit import EXIT_STATUS, ExitAfterUnrecoverable
 
 
 def _logger(handler: ExitAfterUnrecoverable) -> logging.Logger:
