@@ -50,8 +50,14 @@ def _start_batch(bench: Bench, group: str, names: list[str], workers: int) -> tu
         "grace_seconds": "60",
         "concurrency": str(workers),
         "stop_after_failures": "0",
-        "action": "start",
+        "action": "review",
     }
+    # As a person does: the per-VM review first (its plans ride back with Start), then Start.
+    review = bench.web.post(url, data=data, timeout=600)
+    data["reviewed"] = re.findall(r'name="reviewed" value="([^"]+)"', review.text)
+    if review.status_code != 200 or not data["reviewed"]:
+        raise RuntimeError(f"batch review failed: HTTP {review.status_code}")
+    data["action"] = "start"
     t0 = time.time()
     response = bench.web.post(url, data=data, allow_redirects=False, timeout=600)
     found = re.search(r"/operations/batches/([0-9a-f-]{36})/", response.headers.get("Location", ""))
@@ -77,7 +83,7 @@ def _wait_batch(bench: Bench, batch_id: str, vms: int, timeout: float) -> list[t
 
 
 def _run_batch(bench: Bench, group: str, vms: int, workers: int) -> dict[str, Any]:
-    bench.sim.populate(group, vms, power_on_ratio=1.0)
+    bench.populate(group, vms, power_on_ratio=1.0)
     before = {
         vm["name"]: vm for vm in bench.sim.group(bench.token, "demo", group)["virtual_machines"]
     }

@@ -181,7 +181,7 @@ def run(bench: Bench) -> dict[str, Any]:
         bench.notes.append(f"live status skipped: {CHROMIUM} is missing (make browsers)")
         return {"rows": [], "targets": [], "skipped": f"{CHROMIUM} is missing"}
 
-    bench.sim.populate(GROUP, 1, power_on_ratio=0.0)
+    bench.populate(GROUP, 1, power_on_ratio=0.0)
     vm = bench.sim.vm(bench.token, "demo", GROUP, VM)
     vm_id = int(vm["id"])
     bench.stack.scale_workers(1)

@@ -69,7 +69,7 @@ def _closed_loop(
 def run(bench: Bench) -> dict[str, Any]:
     cfg = bench.cfg
     bench.stack.scale_workers(0)  # idle workers left by earlier series would share the CPUs
-    bench.sim.populate(GROUP, SIZE, power_on_ratio=0.7)
+    bench.populate(GROUP, SIZE, power_on_ratio=0.7)
     names = [f"{GROUP}-{n:04d}" for n in range(1, SIZE + 1)]
     tokens = [bench.sim.add_user(f"load{i}", f"load-key-{i}") for i in range(cfg.load_users)]
     made = bench.stack.provision(

@@ -107,7 +107,7 @@ def run(bench: Bench) -> dict[str, Any]:
         measure_page(bench, "demo", name, path, cfg.page_repeats) for name, path, _ in SMALL_WORLD
     ]
     for size in cfg.group_sizes:
-        bench.sim.populate(f"bulk{size}", size, power_on_ratio=0.7)
+        bench.populate(f"bulk{size}", size, power_on_ratio=0.7)
     for name, path, vms in large_world(cfg.group_sizes):
         # Pages that carry every VM of the large world (thousands) get fewer repeats.
         heavy = (vms or 0) >= 2000 or name in ("home", "all VMs")

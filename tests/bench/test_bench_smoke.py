@@ -46,3 +46,22 @@ def test_quick_bench_runs_and_saves_the_page_series(tmp_path: Path) -> None:
     assert targets["one API call per list page"]["met"], targets
     assert targets["≤ 2 API calls per VM detail page"]["met"], targets
     assert (tmp_path / "results.png").stat().st_size > 0
+
+
+def test_quick_bench_runs_a_bulk_batch_through_the_review_and_every_vm_ends_right(
+    tmp_path: Path,
+) -> None:
+    """The bulk series drives the panel's own batch form (review, then Start): a change to
+    that form must not break `make bench` unseen."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "bulk", "--out", str(tmp_path)],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["errors"] == {}
+    rows = results["series"]["bulk"]["rows"]
+    assert rows and all(row["verified"] == row["vms"] == row["succeeded"] for row in rows)
