@@ -43,6 +43,23 @@ TIMINGS = {
 }
 
 
+def _kill_leftovers(root: Path) -> None:
+    """Whatever of this stack outlived its supervisor (a child stuck past the grace, or one
+    in a session of its own): every process whose command line or environment names the
+    drill's directory — its simulator, beat, worker — but not this one."""
+    mark = str(root).encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            seen = (entry / "cmdline").read_bytes() + (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if mark in seen:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(entry.name), signal.SIGKILL)
+
+
 @dataclass
 class DrillStack:
     database: str  # "sqlite" or "postgresql"
@@ -169,6 +186,7 @@ class DrillStack:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+        _kill_leftovers(self.root)
         if self.redis is not None:
             self.redis.stop()
         if self.postgres is not None:
