@@ -15,7 +15,7 @@ urlpatterns = [
     path("batches/new/", batches.batch_new, name="batch_new"),
     path(f"{VM}spec/", changes.spec_change, name="spec_change"),
     path(f"{VM}move/", changes.move, name="move"),
-    path(f"{VM}reimage/", backups.reimage, name="reimage"),
+    path(f"{VM}reimage/", changes.reimage, name="reimage"),
     path(
         f"{VM}discs/<int:disc>/backups/<int:backup>/restore/",
         backups.restore,

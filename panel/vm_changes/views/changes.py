@@ -137,3 +137,27 @@ def _valid_names(values: list[str]) -> list[str]:
             continue
         names.append(value)
     return list(dict.fromkeys(names))
+
+
+@require_http_methods(ACTIONS)
+def reimage(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    require_on_path(request.user, account, group, vm, Need.MANAGE)
+    ref = VmRef(account=account, group=group, vm=vm)
+    distributions = definitions().distributions
+
+    def make_form(data: Any = None, initial: Any = None) -> BaseForm:
+        return forms.ReimageForm(data, initial=initial, distributions=distributions, vm_name=vm)
+
+    def plan(client: BigVClient, form: BaseForm, _: Any) -> Plan:
+        kwargs = form.plan_kwargs()  # type: ignore[attr-defined]
+        return services.plan_reimage(client=client, ref=ref, **kwargs)
+
+    return Flow(
+        request=request,
+        title=f"Reimage {vm}",
+        make_form=make_form,
+        plan=plan,
+        cancel_url=_vm_url(ref),
+        context={"ref": ref, "danger": True},
+        template="vm_changes/reimage.html",
+    ).run()
