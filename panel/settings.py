@@ -77,7 +77,7 @@ MIDDLEWARE = [
     # Before anything reads the scheme: X-Forwarded-Proto only from PANEL_TRUSTED_PROXIES.
     "panel.core.client_address.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "panel.runtime.static_files.StaticFilesMiddleware",  # WhiteNoise, sync and async
     # request.htmx for every later middleware and view (panel.web.htmx.wants_fragment).
     "django_htmx.middleware.HtmxMiddleware",
     "panel.web.middleware.VaryOnHtmxMiddleware",

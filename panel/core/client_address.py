@@ -19,12 +19,14 @@ through ``SECURE_PROXY_SSL_HEADER``): from anyone else it is removed before Djan
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+
+from panel.core.light_middleware import LightMiddleware
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -114,13 +116,9 @@ def peer_is_trusted_proxy(request: HttpRequest) -> bool:
     return peer is not None and _trusted(peer)
 
 
-class TrustedProxyMiddleware:
+class TrustedProxyMiddleware(LightMiddleware):
     """First in MIDDLEWARE: a forwarded scheme counts only when a trusted proxy sent it."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def before(self, request: HttpRequest) -> None:
         if not peer_is_trusted_proxy(request):
             request.META.pop("HTTP_X_FORWARDED_PROTO", None)
-        return self.get_response(request)

@@ -17,9 +17,10 @@ import contextvars
 import logging
 import re
 import uuid
-from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
+
+from panel.core.light_middleware import LightMiddleware
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _WELL_FORMED = re.compile(
@@ -49,20 +50,18 @@ def reset_request_id(token: contextvars.Token[str]) -> None:
     _current.reset(token)
 
 
-class RequestIdMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+class RequestIdMiddleware(LightMiddleware):
+    # In both chains ``before`` and ``after`` run in the request's own context (no thread
+    # hop in between), so the token made on the way in resets the id on the way out.
+    def before(self, request: HttpRequest) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if is_well_formed(incoming) else new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = bind_request_id(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            reset_request_id(token)
-        response["X-Request-ID"] = request_id
+        request._request_id_token = bind_request_id(request_id)  # type: ignore[attr-defined]
+
+    def after(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        reset_request_id(request._request_id_token)  # type: ignore[attr-defined]
+        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
         return response
 
 

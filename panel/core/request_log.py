@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
+
+from panel.core.light_middleware import LightMiddleware
 
 logger = logging.getLogger("panel.request")
 
 
-class RequestLogMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+class RequestLogMiddleware(LightMiddleware):
+    def before(self, request: HttpRequest) -> None:
+        request._log_started = time.perf_counter()  # type: ignore[attr-defined]
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        started = time.perf_counter()
-        response = self.get_response(request)
+    def after(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        started: float = request._log_started  # type: ignore[attr-defined]
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         user = getattr(request, "user", None)
         user_id = user.pk if user is not None and user.is_authenticated else None

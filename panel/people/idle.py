@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.deprecation import MiddlewareMixin
 from django_htmx.http import HttpResponseClientRedirect
 
 from panel.people.services import session_expire
@@ -32,15 +33,9 @@ def is_background(request: HttpRequest) -> bool:
     return match is not None and match.view_name in settings.PANEL_SESSION_BACKGROUND_VIEWS
 
 
-class IdleSessionMiddleware:
+class IdleSessionMiddleware(MiddlewareMixin):
     """After AuthenticationMiddleware, before LoginRequiredMiddleware (which then sends the
     expired user to the login page)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any

@@ -11,26 +11,18 @@ particular slot of the page sets ``request.error_slot`` (``panel.web.errors.erro
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.deprecation import MiddlewareMixin
 
 from panel.bigv import BadRequest
+from panel.core.light_middleware import LightMiddleware
 from panel.web.errors import HANDLED, render_api_error
 
-Handler = Callable[[HttpRequest], HttpResponse]
 
-
-class BigVErrorMiddleware:
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class BigVErrorMiddleware(MiddlewareMixin):
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, HANDLED) or isinstance(exception, BadRequest):
             # Not ours: Django's own handling (404, 403, 500). A refusal (400) is the business
@@ -39,19 +31,15 @@ class BigVErrorMiddleware:
         return render_api_error(request, exception)
 
 
-class VaryOnHtmxMiddleware:
+class VaryOnHtmxMiddleware(LightMiddleware):
     """The same URL answers with a page or a fragment: caches must keep them apart."""
 
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def after(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         patch_vary_headers(response, ("HX-Request",))
         return response
 
 
-class HtmxMessagesMiddleware:
+class HtmxMessagesMiddleware(MiddlewareMixin):
     """Notices added while answering an htmx request go out with that answer.
 
     A fragment does not include the page's message box, so a notice added for it (Django's
@@ -63,11 +51,9 @@ class HtmxMessagesMiddleware:
 
     _LEADS_ELSEWHERE = ("HX-Redirect", "HX-Location", "HX-Refresh")
 
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # The message storage may read the session (the database): Django runs this in a
+        # thread when the layer sits in its async chain.
         if self._takes_notices(request, response):
             storage = messages.get_messages(request)
             if len(storage):
