@@ -15,6 +15,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# The first line of runstack's closing block, printed once everything is up: whoever starts
+# runstack and must not act before that (the drills) waits for it.
+READY_HEADLINE = "BigV Panel is running at"
+
 
 def wait_for_http(
     url: str, *, timeout: float = 20.0, process: subprocess.Popen[bytes] | None = None

@@ -18,8 +18,11 @@ from pathlib import Path
 
 from celery import Celery
 from django.contrib.auth import get_user_model
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from panel.runtime.management.commands.seed_demo import DemoUser, is_loopback_url
+from panel.runtime.stack import READY_HEADLINE
 
 # Routine INFO lines that would scroll the block off the screen within a minute: beat's
 # ticks, the worker's every received/succeeded task, the audit head after each entry.
@@ -59,15 +62,21 @@ def wait_for_worker(
     process: subprocess.Popen[bytes] | None = None,
     timeout: float = 60.0,
 ) -> None:
-    """Block until the worker ``node`` answers a ping over the broker (it is consuming)."""
+    """Block until the worker ``node`` answers a ping over the broker (it is consuming).
+
+    A broker that drops the connection meanwhile (Redis restarting, which the supervisor
+    does) is asked again until the deadline, as the worker itself reconnects."""
     app = Celery("runstack-ping", broker=broker_url)
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
             if process is not None and process.poll() is not None:
                 raise RuntimeError(f"the worker exited with {process.returncode}")
-            if app.control.ping(destination=[node], timeout=1.0):
-                return
+            try:
+                if app.control.ping(destination=[node], timeout=1.0):
+                    return
+            except (RedisError, OperationalError, OSError):
+                time.sleep(0.5)
         raise RuntimeError(f"the worker did not answer within {timeout:.0f} s")
     finally:
         app.close()
@@ -114,7 +123,7 @@ class Ready:
 
 def ready_block(ready: Ready) -> str:
     rule = "─" * 72
-    lines = [rule, f"BigV Panel is running at {ready.url}", ""]
+    lines = [rule, f"{READY_HEADLINE} {ready.url}", ""]
     if ready.simulator_url:
         lines += [
             f"BigV: the bundled simulator at {ready.simulator_url} "
