@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from panel.runtime.embedded_redis import free_port, redis_reachable, start_embedded_redis
-from panel.runtime.stack import wait_for_http
+from panel.runtime.stack import wait_for_http, web_workers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -166,6 +166,9 @@ class Stack:
                 "127.0.0.1",
                 "--port",
                 str(web_port),
+                # As many processes as `make run` starts (panel.runtime.stack.web_workers).
+                "--workers",
+                str(web_workers()),
                 "--lifespan",
                 "off",
                 "--no-access-log",

@@ -28,6 +28,7 @@ from panel.runtime.stack import (
     python,
     simulator_console,
     wait_for_http,
+    web_workers,
 )
 from panel.runtime.startup import (
     QUIET_LOGGERS,
@@ -174,6 +175,8 @@ class Command(BaseCommand):
                     options["host"],
                     "--port",
                     str(options["port"]),
+                    "--workers",
+                    str(web_workers()),
                     "--lifespan",
                     "off",
                     # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 — every
