@@ -103,3 +103,38 @@ def test_only_http_urls_become_links(value: str | None, link: bool) -> None:
 def test_dom_ids_from_addresses() -> None:
     assert dom_id("2001:db8::1") == "2001-db8--1"
     assert dom_id("192.0.2.2") == forms.RdnsForm.slug("192.0.2.2") == "192-0-2-2"
+
+
+def test_the_key_lists_are_rendered_once_per_list_of_keys():
+    """The page caches the unbound key lists' markup under the lists' own version: other
+    definitions render anew, and a bound form (with its choices and errors) is never cached."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+
+    from panel.bigv import Definitions
+    from panel.vms.forms import SendkeyForm
+
+    cache.clear()
+
+    def page(form: SendkeyForm) -> str:
+        context = {
+            "sendkey_form": form,
+            "urls": {"sendkey": "/k/"},
+            "vm": {"id": 7},
+            "ref": {"vm_id": 7},
+        }
+        return render_to_string("vms/_panel.html#sendkey_form", context)
+
+    defs = Definitions(sendkeys=("ctrl", "alt", "delete"))
+    first = SendkeyForm(definitions=defs)
+    other = SendkeyForm(definitions=Definitions(sendkeys=("ctrl", "f12")))
+    assert first.keys_version != other.keys_version
+    assert page(first) == page(first)
+    assert '<option value="f12">' in page(other)
+    assert '<option value="delete">' not in page(other)
+
+    bound = SendkeyForm({"key1": "delete", "key2": "delete"}, definitions=defs)
+    assert not bound.is_valid()
+    html = page(bound)
+    assert "Choose each key only once." in html
+    assert '<option value="delete" selected>' in html
