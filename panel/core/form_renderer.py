@@ -7,6 +7,11 @@ options, and those includes were about 80% of the page's time (``make bench``). 
 below is exactly what ``django/forms/widgets/select.html`` and ``select_option.html``
 produce (a test compares the two), with the same escaping; any other widget, and a select
 whose options use another template, still goes through the templates.
+
+Measured again against the supported alternatives, the VM page in-process (fastest of 60):
+this renderer 21–25 ms, Django's ``DjangoTemplates`` renderer 37–46 ms, its ``Jinja2``
+renderer (Django's own Jinja2 widget templates) 74–94 ms. The send-key lists are moreover
+rendered once per process (template fragment cache, ``vms/_panel.html``).
 """
 
 from __future__ import annotations
