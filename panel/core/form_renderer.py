@@ -9,8 +9,8 @@ produce (a test compares the two), with the same escaping; any other widget, and
 whose options use another template, still goes through the templates.
 
 Measured again against the supported alternatives, the VM page in-process (fastest of 60):
-this renderer 21–25 ms, Django's ``DjangoTemplates`` renderer 37–46 ms, its ``Jinja2``
-renderer (Django's own Jinja2 widget templates) 74–94 ms. The send-key lists are moreover
+this renderer 21 to 25 ms, Django's ``DjangoTemplates`` renderer 37 to 46 ms, its ``Jinja2``
+renderer (Django's own Jinja2 widget templates) 74 to 94 ms. The send-key lists are moreover
 rendered once per process (template fragment cache, ``vms/_panel.html``).
 """
 
