@@ -6,10 +6,11 @@ on one that runs. So before Start every selected VM is planned from its live sta
 planner the batch will use), and the person reads a row per VM: its spec and power now and
 after, whether it restarts, warnings in words, and the VMs left alone with the reason.
 
-Reading: one listing per group (``_GroupReads``) rather than one read per VM, so reviewing 200
-VMs in a few groups costs a few calls. Each planned row carries its plan's digest; at Start
-each VM is planned again and started only if its plan is still the one reviewed — a VM that
-changed in between is left alone and listed, never changed on a plan nobody read.
+Reading: one listing per group (``group_reads.GroupReads``) rather than one read per VM, so
+reviewing 200 VMs in a few groups costs a few calls. Each planned row carries its plan's
+digest; at Start each VM is planned again (from a new listing) and started only if its plan
+is still the one reviewed — a VM that changed in between is left alone and listed, never
+changed on a plan nobody read.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from panel.access.policy import Denied
-from panel.bigv import BigVClient, BigVError, NotFound, VirtualMachine
+from panel.bigv import BigVClient, BigVError, NotFound
 from panel.core.actor import Actor
 from panel.vm_changes.describe import memory_text, power_text
+from panel.vm_changes.group_reads import GroupReads
 from panel.vm_changes.kinds import OperationKind
 from panel.vm_changes.plans import InvalidPlan, NothingToDo, Plan, plan_for_batch
 from panel.vms.refs import VmRef
@@ -38,34 +40,6 @@ _RESTORED = frozenset(
 )
 DIGEST_LENGTH = 16  # enough to tell plans apart; keeps 200 of them small in a form
 SHOWN = ("cores", "memory", "hardware_profile", "power_on")
-
-
-class _GroupReads:
-    """A client whose ``vm()`` answers from one listing of the VM's group.
-
-    The planners read a VM with ``client.vm(...)``; for a preview of many VMs in few groups
-    that would be one call per VM. Everything else goes to the real client.
-    """
-
-    def __init__(self, client: BigVClient) -> None:
-        self._client = client
-        self._groups: dict[tuple[str, str], dict[str, VirtualMachine]] = {}
-
-    def vm(self, account: str, group: str, vm: str, **kwargs: Any) -> VirtualMachine:
-        key = (account, group)
-        if key not in self._groups:
-            try:
-                listed = self._client.vms(account, group)
-            except NotFound:
-                listed = []
-            self._groups[key] = {item.name: item for item in listed}
-        found = self._groups[key].get(vm)
-        if found is None:  # not listed (a numeric name, a race): ask as the planner would
-            return self._client.vm(account, group, vm, **kwargs)
-        return found
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
 
 
 @dataclass(frozen=True)
@@ -222,7 +196,7 @@ def preview(
 ) -> BatchPreview:
     """One row per selected VM. ``allowed(actor, plan)`` refuses what the person may not
     change (``Denied``), ``busy(ref)`` names an operation already running on it."""
-    reads = cast(BigVClient, _GroupReads(client))
+    reads = cast(BigVClient, GroupReads(client))
     rows: list[PreviewRow] = []
     for ref in refs:
         # Someone working on it says more than anything its state would (by name first: the

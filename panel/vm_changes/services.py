@@ -9,11 +9,12 @@ credentials.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from panel.access.levels import Need
 from panel.access.policy import (
     Denied,
+    people_remembered,
     person,
     refusal,
     require_group,
@@ -28,6 +29,7 @@ from panel.operations.models import Batch, Operation
 from panel.operations.services import Busy, busy_message, operation_start
 from panel.operations.status import OperationStatus
 from panel.vm_changes.batch_preview import BatchPreview, preview, short_digest
+from panel.vm_changes.group_reads import GroupReads
 from panel.vm_changes.kinds import BATCH_KINDS, OperationKind
 from panel.vm_changes.plans import (
     InvalidPlan,
@@ -170,15 +172,16 @@ def batch_preview(
     """What the batch would do to each VM, read from live state (nothing is changed)."""
     if kind not in BATCH_KINDS:
         raise InvalidPlan(f"{kind} cannot be applied to several VMs at once.")
-    return preview(
-        actor=actor,
-        client=client,
-        refs=_once_each(refs),
-        kind=kind,
-        params=params,
-        allowed=_quietly_allowed,
-        busy=busy_with,
-    )
+    with people_remembered():
+        return preview(
+            actor=actor,
+            client=client,
+            refs=_once_each(refs),
+            kind=kind,
+            params=params,
+            allowed=_quietly_allowed,
+            busy=busy_with,
+        )
 
 
 def _as_reviewed(plan: Plan, reviewed: Mapping[str, str] | None) -> Plan:
@@ -231,18 +234,21 @@ def batch_start(
     a VM whose plan is no longer the one the person read is skipped too."""
     if kind not in BATCH_KINDS:
         raise InvalidPlan(f"{kind} cannot be applied to several VMs at once.")
-    return batches.batch_start(
-        actor=actor,
-        kind=kind,
-        params=params,
-        concurrency=concurrency,
-        stop_after_failures=stop_after_failures,
-        targets=_once_each(refs),
-        plan=lambda ref: _allowed(
-            actor,
-            _as_reviewed(
-                plan_for_batch(client=client, ref=ref, kind=kind, params=dict(params)), reviewed
+    # Each group listed once, and the person's rights read once, for the whole batch.
+    reads = cast(BigVClient, GroupReads(client))
+    with people_remembered():
+        return batches.batch_start(
+            actor=actor,
+            kind=kind,
+            params=params,
+            concurrency=concurrency,
+            stop_after_failures=stop_after_failures,
+            targets=_once_each(refs),
+            plan=lambda ref: _allowed(
+                actor,
+                _as_reviewed(
+                    plan_for_batch(client=reads, ref=ref, kind=kind, params=dict(params)), reviewed
+                ),
             ),
-        ),
-        label=lambda ref: ref.label,
-    )
+            label=lambda ref: ref.label,
+        )

@@ -124,6 +124,26 @@ def test_a_vm_that_changed_after_the_review_is_left_alone(client, sim):
     assert batch.skipped == [{"vm": "web2 in demo/web", "reason": "web2 already has that spec."}]
 
 
+def test_start_plans_every_vm_from_one_listing_per_group(client, sim):
+    data = _data(
+        "spec_change", "demo/web/web1", "demo/web/web2", "demo/db/db1", "demo/db/db2", cores="3"
+    )
+    review = client.post(reverse(URL), {**data, "action": "review"})
+    clear_requests(sim)
+
+    started = client.post(reverse(URL), {**data, "reviewed": _reviewed(review), "action": "start"})
+
+    assert started.status_code == 302
+    assert sorted(op.vm_name for op in Operation.objects.all()) == ["db1", "db2", "web1", "web2"]
+    # No worker runs here: every read is the planning's own, one listing of each group.
+    reads = [r["path"] for r in brain_requests(sim) if r["method"] == "GET"]
+    listings = [
+        "/accounts/demo/groups/db/virtual_machines",
+        "/accounts/demo/groups/web/virtual_machines",
+    ]
+    assert sorted(reads) == listings, reads
+
+
 def test_a_vm_whose_plan_differs_from_the_reviewed_one_is_not_started(client, sim):
     data = _data("spec_change", "demo/web/web1", "demo/web/web2", cores="3")
     review = client.post(reverse(URL), {**data, "action": "review"})
