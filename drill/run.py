@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 
 from drill.stack import DrillStack
@@ -20,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--only", default="", help="comma-separated: redis,postgres,bigv")
     args = parser.parse_args(argv)
+    # Stopped from outside (a test run that gives up on it): unwind, so the stack stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     names = [n for n in args.only.split(",") if n] or ["redis", "postgres", "bigv"]
     if args.database != "postgresql":
         names = [name for name in names if name != "postgres"]

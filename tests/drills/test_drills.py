@@ -19,7 +19,8 @@ from drill.services import pg_binaries
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("drills")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("drills"), pytest.mark.timeout(360)]
+DRILL_SECONDS = 240  # a drill takes well under a minute
 
 
 def _vendor() -> str:
@@ -27,17 +28,25 @@ def _vendor() -> str:
 
 
 def _drill(name: str) -> dict[str, object]:
-    done = subprocess.run(
+    drill = subprocess.Popen(
         [sys.executable, "-m", "drill.run", "--database", _vendor(), "--only", name],
         cwd=BASE_DIR,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=900,
     )
-    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    assert rows, f"the drill printed no verdict:\n{done.stderr[-4000:]}"
+    try:
+        # Well inside the test's own time limit, so that a drill that hangs is stopped here
+        # (it stops its stack on SIGTERM) rather than left running by a killed test.
+        stdout, stderr = drill.communicate(timeout=DRILL_SECONDS)
+    except subprocess.TimeoutExpired:
+        drill.terminate()
+        stdout, stderr = drill.communicate(timeout=60)
+        stderr += f"\n(the drill did not end within {DRILL_SECONDS} s and was stopped)"
+    rows = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    assert rows, f"the drill printed no verdict:\n{stderr[-4000:]}"
     row = rows[0]
-    assert row["ok"], json.dumps(row, indent=1) + "\n" + done.stderr[-4000:]
+    assert row["ok"], json.dumps(row, indent=1) + "\n" + stderr[-4000:]
     return row
 
 
