@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.config import SERIES, Config
+from bench.goals import speed_goals
 from bench.stack import BASE_DIR
 
 
@@ -71,6 +72,8 @@ def document(
         "series": results,
         "errors": errors,
         "targets": targets,
+        # The speed goals, fresh reads first (bench.goals); the report opens with them.
+        "goals": speed_goals(results),
         "notes": notes,
     }
 
@@ -166,6 +169,14 @@ def _memory(data: dict[str, Any]) -> str:
     return "5. Memory\n" + _grid(headers, rows)
 
 
+def _goals(goals: list[dict[str, Any]]) -> str:
+    rows = [
+        [g["measure"], g["value"], g["goal"], {True: "met", False: "MISSED", None: "-"}[g["met"]]]
+        for g in goals
+    ]
+    return "Speed goals (fresh reads first)\n" + _grid(["measure", "now", "goal", ""], rows)
+
+
 SECTIONS = {"pages": _pages, "live": _live, "bulk": _bulk, "load": _load, "memory": _memory}
 
 
@@ -175,6 +186,8 @@ def table(doc: dict[str, Any]) -> str:
         f"{doc['git_commit'][:10]}{' (dirty)' if doc['git_dirty'] else ''}, "
         f"{doc['machine']['cpus']} CPUs, load {doc['machine']['load_average']}"
     ]
+    if doc.get("goals"):
+        parts.append(_goals(doc["goals"]))
     for name in SERIES:
         if name in doc["series"]:
             parts.append(SECTIONS[name](doc["series"][name]))
