@@ -12,7 +12,7 @@ from django.urls import path
 
 @login_not_required
 async def slow(request: HttpRequest) -> HttpResponse:
-    await sync_to_async(time.sleep)(0.3)  # database work, say, before the stream begins
+    await sync_to_async(time.sleep)(0.6)  # database work, say, before the stream begins
     return HttpResponse("late")
 
 
