@@ -24,15 +24,22 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
 
+def chain_mode(layer: Callable[..., Any], get_response: Callable[[HttpRequest], Any]) -> bool:
+    """Whether ``layer`` sits in an async chain (its inner handler is a coroutine); if so it
+    is marked as a coroutine function, so that Django awaits it."""
+    is_async = iscoroutinefunction(get_response)
+    if is_async:
+        markcoroutinefunction(layer)
+    return is_async
+
+
 class LightMiddleware:
     sync_capable = True
     async_capable = True
 
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)  # Django then awaits this layer
+        self.async_mode = chain_mode(self, get_response)
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:

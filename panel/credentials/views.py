@@ -29,6 +29,7 @@ from panel.credentials.forms import (
     throttled_message,
 )
 from panel.credentials.selectors import credential_for
+from panel.credentials.throttle import ConnectThrottled
 
 TEMPLATE = "credentials/connection.html"
 
@@ -78,7 +79,7 @@ def connect_api_key(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 api_key=form.cleaned_data["api_key"],
             )
-        except services.ConnectThrottled as locked:
+        except ConnectThrottled as locked:
             form.add_error(
                 None, throttled_message(locked.until, every_address=locked.every_address)
             )
@@ -119,7 +120,7 @@ def connect_password(request: HttpRequest) -> HttpResponse:
         )
         code_form = SecondFactorForm(initial={"pending": pending}, user_id=_user_id(request))
         return _page(request, code_form=code_form, pending_username=data["username"])
-    except services.ConnectThrottled as locked:
+    except ConnectThrottled as locked:
         form.add_error(None, throttled_message(locked.until, every_address=locked.every_address))
         return _page(request, password_form=form, open_form="password")
     except BigVError as error:
@@ -146,7 +147,7 @@ def _code_step(request: HttpRequest) -> HttpResponse:
             second_factor=form.cleaned_data["code"],
             yubikey=pending.yubikey or None,
         )
-    except services.ConnectThrottled as locked:
+    except ConnectThrottled as locked:
         form.add_error(None, throttled_message(locked.until, every_address=locked.every_address))
         return _page(request, code_form=form, pending_username=pending.username)
     except BigVError as error:
