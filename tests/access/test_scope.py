@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from panel.access.levels import Level
 from panel.access.models import BigVScope
 from panel.access.policy import path_abilities, vm_abilities
 from panel.access.roles import may_change, role_name, sees_everything
+from panel.access.scope import Scope
 from panel.access.services import scope_for, scope_forget
 from tests.access.conftest import person
 from tests.operations.helpers import brain_requests, sim_call, vm_id_of
@@ -71,3 +76,44 @@ def test_one_request_reads_the_kept_scope_once_and_a_forget_is_seen_at_once(
     again = scope_for(alice)
     assert again is not first and again.sees_vm(vm_id_of(sim, "web1"))
     assert brain_requests(sim) != []  # read from BigV, her kept copy being gone
+
+
+def _fresh_request(user):
+    """The same person on a later request (a new user object: no per-request memo)."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_a_later_request_reuses_the_parsed_scope_until_its_row_changes(
+    alice, sim, monkeypatch, django_assert_num_queries
+):
+    first = scope_for(alice)
+    parses: list[object] = []
+    real = Scope.from_json
+
+    def counting(data):
+        parses.append(data)
+        return real(data)
+
+    monkeypatch.setattr(Scope, "from_json", counting)
+    # Two light queries (the connection, the row's key) and neither the JSON nor a parse.
+    later = _fresh_request(alice)
+    with django_assert_num_queries(2):
+        assert scope_for(later) is first
+    assert parses == []
+
+    # Another process read it again (a new read time): this one uses what that one stored.
+    shrunk = Scope(first.privileges, first.accounts, first.groups, {})
+    BigVScope.objects.filter(user=alice).update(data=shrunk.to_json(), read_at=timezone.now())
+    again = scope_for(_fresh_request(alice))
+    assert again.vms == {} and len(parses) == 1
+
+
+def test_bigv_unreachable_keeps_the_last_scope_of_the_same_connection_only(alice, sim):
+    scope_for(alice)
+    BigVScope.objects.filter(user=alice).update(read_at=timezone.now() - dt.timedelta(days=1))
+    sim_call(sim, "POST", "/faults", {"path": "/privileges", "status": 403})
+    assert scope_for(_fresh_request(alice)).sees_vm(vm_id_of(sim, "web1"))  # stale beats empty
+
+    # Connected again (another BigV user, perhaps): the old connection's scope is not theirs.
+    BigVScope.objects.filter(user=alice).update(credential="another:connection")
+    assert scope_for(_fresh_request(alice)).vms == {}
