@@ -31,7 +31,7 @@ TIMERS = {
     "BigV call (total)": ("panel.bigv.transport", "Transport.call"),
     "filter + sort": ("panel.inventory.table", "apply"),
     "template render": ("django.template.loader", "render_to_string"),
-    "running-now query": ("panel.activity.templatetags.activity_tags", "team_state_now"),
+    "running-now query": ("panel.activity.selectors", "team_state"),
 }
 
 

@@ -154,7 +154,8 @@ def _read(user: Any, mark: str) -> Scope:
         logger.warning("BigV scope of user %s not read again: %r", user.pk, error)
         last = BigVScope.objects.filter(user_id=user.pk, credential=mark)
         read_at = last.values_list("read_at", flat=True).first()
-        return _stored(user.pk, mark, read_at) if read_at is not None else EMPTY
+        stored = _stored(user.pk, mark, read_at) if read_at is not None else None
+        return stored or EMPTY
     _keep(user.pk, mark, scope)
     return scope
 

@@ -7,6 +7,7 @@ BigV answers for an object one may not read.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,15 +61,16 @@ def actor_usernames(user: Any) -> list[str]:
     return selectors.actor_usernames(visibility.operations_filter(user))
 
 
-def team_state(user: Any, within: Q | None = None, *, known: bool = False) -> TeamState:
-    """What runs now that ``user`` may see (``known``: ``within`` is already their filter)."""
+Visible = Callable[[Any], bool] | None
+
+
+def team_state(user: Any, visible: Visible = None, *, known: bool = False) -> TeamState:
+    """What runs now that ``user`` may see (``known``: ``visible`` is already their test,
+    ``panel.access.visibility.operations_test``)."""
     if not known:
-        within = visibility.operations_filter(user)
-    count, ops = selectors.active_operations(within=within)
-    if not count:
-        return TeamState(count=0, ops=ops)
-    quiet = [selectors.unattended_seconds(op) for op in selectors.unattended(within)[:50]]
-    waits = [seconds for seconds in quiet if seconds is not None]
+        visible = visibility.operations_test(user)
+    now = selectors.active_now(visible)
+    waits = now.unattended
     return TeamState(
-        count=count, ops=ops, unattended=len(waits), unattended_for=max(waits, default=0)
+        count=now.count, ops=now.ops, unattended=len(waits), unattended_for=max(waits, default=0)
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -73,17 +74,52 @@ def operation(operation_id: uuid.UUID | str) -> Operation | None:
     return Operation.objects.select_related("batch").filter(pk=operation_id).first()
 
 
-def active_operations(
-    limit: int = RUNNING_NOW_LIMIT, within: Q | None = None
-) -> tuple[int, list[Operation]]:
-    """The team's "running now" (what one may see of it): how many, and the newest ``limit``."""
-    rows = _rows(within).filter(status__in=OperationStatus.ACTIVE).order_by("-created_at")
-    # One query on every page while the team runs at most ``limit`` (the usual case); the
-    # count only when there are more than the header shows.
-    newest = list(rows[: limit + 1])
-    if len(newest) <= limit:
-        return len(newest), newest
-    return rows.count(), newest[:limit]
+@dataclass(frozen=True, slots=True)
+class ActiveKey:
+    """What decides whether one active operation is shown to someone, and whether a worker
+    looks after it: its keys without its plan and steps."""
+
+    pk: uuid.UUID
+    actor_id: int | None
+    vm_id: int | None
+    account: str
+    group: str
+    enqueued_at: dt.datetime | None
+    lease_expires_at: dt.datetime | None
+    is_terminal = False
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveNow:
+    count: int  # active operations one may see
+    ops: list[Operation]  # the newest of them, whole
+    unattended: list[int]  # seconds without a worker, of each one no worker looks after
+
+
+def active_now(
+    visible: Callable[[ActiveKey], bool] | None, limit: int = RUNNING_NOW_LIMIT
+) -> ActiveNow:
+    """The team's "running now" as one may see it (``visible``: a test of a row's keys, None
+    for everything).
+
+    Every page's header and every heartbeat of its stream asks this. The active operations
+    are few and their keys are small, so they are read by the status index and tested here:
+    a visibility filter in SQL names every VM the person may see, and for a person who sees
+    thousands it was the largest part of a page's own time. Then only the newest ``limit``
+    are read whole.
+    """
+    fields = [name for name in ActiveKey.__dataclass_fields__ if name != "is_terminal"]
+    rows = Operation.objects.filter(status__in=OperationStatus.ACTIVE).order_by("-created_at")
+    keys = [ActiveKey(*values) for values in rows.values_list(*fields)]
+    if visible is not None:
+        keys = [key for key in keys if visible(key)]
+    if not keys:
+        return ActiveNow(0, [], [])
+    newest = [key.pk for key in keys[:limit]]
+    ops = sorted(Operation.objects.filter(pk__in=newest), key=lambda op: newest.index(op.pk))
+    now = timezone.now()
+    quiet = [unattended_seconds(key, now) for key in keys]
+    return ActiveNow(len(keys), ops, [seconds for seconds in quiet if seconds is not None])
 
 
 def operation_for_vm(vm_id: int | None) -> Operation | None:
@@ -124,7 +160,7 @@ def _quiet_limit() -> dt.timedelta:
     return dt.timedelta(seconds=conf.lease_seconds())
 
 
-def unattended_seconds(op: Operation, now: dt.datetime | None = None) -> int | None:
+def unattended_seconds(op: Operation | ActiveKey, now: dt.datetime | None = None) -> int | None:
     """How long an active operation has gone without a worker, once that is longer than a
     lease; None while a worker has it, a wait is not over, or it waits its turn in a batch.
 
@@ -139,13 +175,3 @@ def unattended_seconds(op: Operation, now: dt.datetime | None = None) -> int | N
     due = op.lease_expires_at - limit if op.lease_expires_at is not None else op.enqueued_at
     quiet = now - due
     return int(quiet.total_seconds()) if quiet > limit else None
-
-
-def unattended(within: Q | None = None, now: dt.datetime | None = None) -> QuerySet[Operation]:
-    """The active operations no worker has looked after for longer than a lease."""
-    now = now or timezone.now()
-    expired = Q(lease_expires_at__lt=now) | Q(
-        lease_expires_at__isnull=True, enqueued_at__lt=now - _quiet_limit()
-    )
-    rows = _rows(within).filter(status__in=OperationStatus.ACTIVE, enqueued_at__isnull=False)
-    return rows.filter(expired)

@@ -16,7 +16,6 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -135,8 +134,8 @@ def operation_progress(request: HttpRequest, operation_id: uuid.UUID) -> HttpRes
 # --- the team ("running now") ----------------------------------------------------------------
 
 
-def _team_snapshot(request: HttpRequest, within: Q | None) -> Snapshot:
-    context = {"team": selectors.team_state(request.user, within, known=True)}
+def _team_snapshot(request: HttpRequest, visible: selectors.Visible) -> Snapshot:
+    context = {"team": selectors.team_state(request.user, visible, known=True)}
     rendered = (
         ("count", render_to_string(f"{RUNNING_NOW}#count", context, request=request)),
         ("list", render_to_string(f"{RUNNING_NOW}#list", context, request=request)),
@@ -153,10 +152,10 @@ async def team_events(request: HttpRequest) -> HttpResponseBase:
 
     # What the person may see is decided once per stream (it is re-opened every few
     # minutes, MAX_STREAM_SECONDS), not on every render.
-    within = await _rendered(visibility.operations_filter, request.user)
+    visible = await _rendered(visibility.operations_test, request.user)
 
     async def snapshot() -> Snapshot:
-        return await _rendered(_team_snapshot, request, within)
+        return await _rendered(_team_snapshot, request, visible)
 
     return event_stream(live_stream([events.TEAM_CHANNEL], snapshot))
 
