@@ -26,7 +26,10 @@ client (closed when the call returns), calls the service, and answers:
 
 Every answer carries its real status: base.html makes htmx swap 4xx/5xx answers. A GET shows
 the confirmation of a destructive action (``confirm``), the page with the form
-(``show_form_on_get``), or goes back to the page (the action lives on it).
+(``show_form_on_get``), or goes back to the page (the action lives on it). A form that opens
+on demand (``opener``: the partial of the button that stands in its place) answers an htmx
+GET with the form itself, ``?close=1`` with the button again, and a GET without JavaScript
+with the form's own page.
 
 Operations that are planned and confirmed before they start use the same pieces
 (``panel.vm_changes.views.flow``).
@@ -70,6 +73,7 @@ class FormAction:
     confirm: str = ""  # non-empty: a GET asks this question before the POST
     danger: bool = False
     show_form_on_get: bool = False
+    opener: str = ""  # the partial that stands in for the form until it is opened
     field_map: Mapping[str, str] | None = None
     # Words for a 400 when BigV's own are not enough (e.g. why a group cannot be deleted).
     refusal: Callable[[BadRequest], str] | None = None
@@ -126,6 +130,15 @@ class FormAction:
                 danger=self.danger,
             )
             return render(self.request, self.page, context)
+        if self.opener:
+            # Opened on purpose: the cursor goes to its first field (htmx honours autofocus
+            # in what it swaps in).
+            for bound in self.form.visible_fields()[:1]:
+                bound.field.widget.attrs.setdefault("autofocus", True)
+            if not wants_fragment(self.request):
+                return render(self.request, self.page, self._context(standalone=True))
+            closing = self.request.GET.get("close") == "1"
+            return render(self.request, self.opener if closing else self.fragment, self._context())
         if self.show_form_on_get:
             return render(self.request, self.page, self._context())
         return redirect(self.back_url)

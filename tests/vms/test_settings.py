@@ -157,7 +157,11 @@ def test_set_and_clear_the_keymap(demo_client: Any, sim: Any) -> None:
 
     assert sim_vm(sim, vm_id)["keymap"] == "de"
     assert "Keymap of web1 is now de." in text(set_response)
-    assert '<option value="de" selected>' in set_response.content.decode()
+    # The panel's "Keymap…" opens the form with the VM's keymap chosen.
+    opener = set_response.content.decode().split('id="keymap-form"')[1].split(">")[0]
+    assert 'hx-get="/accounts/demo/groups/web/vms/web1/keymap/?current=de"' in opener
+    opened = demo_client.get(vm_url("web1", "keymap") + "?current=de", **HTMX)
+    assert '<option value="de" selected>' in opened.content.decode()
     assert last_entry("vm.keymap").before == {"keymap": None}
 
     _post(demo_client, "keymap", {"vm_id": vm_id, "keymap": "none"})

@@ -69,23 +69,14 @@ def safe_definitions() -> Definitions:
         return Definitions()
 
 
-def panel_forms(ref: VmRef, vm: VirtualMachine | None, defs: Definitions) -> dict[str, Any]:
-    """The unbound forms of the panel, showing the VM's current values."""
-    context: dict[str, Any] = {
+def panel_forms(ref: VmRef, vm: VirtualMachine | None) -> dict[str, Any]:
+    """The unbound forms drawn with the panel, and what the others open with."""
+    # Rename, CD-ROM, keymap and send keys open on demand (vms/_panel.html): only the purge
+    # form, whose typed confirmation is the danger zone itself, is drawn with the panel.
+    return {
         "purge_form": forms.PurgeForm(vm_name=ref.vm),
+        "current_keymap": (vm.keymap or "") if vm is not None else "",
     }
-    if vm is None:
-        return context
-    context.update(
-        rename_form=forms.RenameForm(current=vm.name),
-        cdrom_form=forms.CdromForm(),
-        keymap_form=forms.KeymapForm(
-            definitions=defs,
-            initial={"keymap": vm.keymap or forms.KeymapForm.NONE},
-        ),
-        sendkey_form=forms.SendkeyForm(definitions=defs),
-    )
-    return context
 
 
 def disc_context(vm: VirtualMachine, defs: Definitions) -> dict[str, Any]:
@@ -129,7 +120,7 @@ def page_context(
         "ref": ref,
         "vm": vm,
         "urls": action_urls(ref),
-        **panel_forms(ref, vm, defs),
+        **panel_forms(ref, vm),
         **disc_context(vm, defs),
         "ip_add_form": forms.IpAddForm(),
         "entries": history(vm.id),
@@ -154,7 +145,7 @@ def render_panel(
         "urls": action_urls(ref),
         "message": message,
         "refresh": refresh,
-        **panel_forms(ref, vm, safe_definitions()),
+        **panel_forms(ref, vm),
     }
     response = render(request, PANEL, context)
     if with_history:
@@ -184,10 +175,15 @@ def form_action(
     title: str,
     *,
     template: str = "vms/_panel.html",
+    opens: bool = False,
     **extra: Any,
 ) -> FormAction:
-    """An action whose form is the partial ``name`` of ``template``, in context as ``name``."""
+    """An action whose form is the partial ``name`` of ``template``, in context as ``name``;
+    ``opens``: the form opens on demand in place of its button, the partial ``<name>``
+    with ``_form`` replaced by ``_opener``."""
+    opener = f"{template}#{name.removesuffix('_form')}_opener" if opens else ""
     return FormAction(
+        opener=opener,
         request=request,
         form=form,
         title=title,

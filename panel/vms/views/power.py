@@ -99,7 +99,9 @@ def power(request: HtmxHttpRequest, account: str, group: str, vm: str, action: s
 def sendkey(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.SendkeyForm(request.POST or None, definitions=definitions())
-    action = form_action(request, ref, form, "sendkey_form", "sendkey-form", "Send keys")
+    action = form_action(
+        request, ref, form, "sendkey_form", "sendkey-form", "Send keys", opens=True
+    )
 
     def perform(actor: Actor, client: BigVClient) -> SignalSent:
         return services.vm_sendkey(actor=actor, client=client, ref=ref, keys=form.combination())

@@ -27,7 +27,7 @@ ACTION_METHODS = require_http_methods(["GET", "POST"])
 def rename(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.RenameForm(request.POST or None, current=ref.vm)
-    action = form_action(request, ref, form, "rename_form", "rename-form", "Rename")
+    action = form_action(request, ref, form, "rename_form", "rename-form", "Rename", opens=True)
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
         return services.vm_rename(
@@ -48,7 +48,7 @@ def rename(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpR
 def cdrom(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
     form = forms.CdromForm(request.POST or None)
-    action = form_action(request, ref, form, "cdrom_form", "cdrom-form", "CD-ROM")
+    action = form_action(request, ref, form, "cdrom_form", "cdrom-form", "CD-ROM", opens=True)
     action.field_map = {"cdrom_url": "url"}
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
@@ -67,8 +67,23 @@ def cdrom(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpRe
 @ACTION_METHODS
 def keymap(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
     ref = ref_from(request, account, group, vm)
-    form = forms.KeymapForm(request.POST or None, definitions=definitions())
-    action = form_action(request, ref, form, "keymap_form", "keymap-form", "Keymap")
+    # Opened on demand with the VM's keymap chosen (the panel's button carries it).
+    current = request.GET.get("current", "")
+    form = forms.KeymapForm(
+        request.POST or None,
+        definitions=definitions(),
+        initial={"keymap": current or forms.KeymapForm.NONE},
+    )
+    action = form_action(
+        request,
+        ref,
+        form,
+        "keymap_form",
+        "keymap-form",
+        "Keymap",
+        opens=True,
+        current_keymap=current,
+    )
 
     def perform(actor: Actor, client: BigVClient) -> VirtualMachine:
         return services.vm_set_keymap(actor=actor, client=client, ref=ref, keymap=form.new_keymap())
