@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 
 from panel.operations import conf
@@ -126,15 +126,16 @@ def operation_for_vm(vm_id: int | None) -> Operation | None:
     """The VM's active operation, else its latest one if it ended a short while ago."""
     if vm_id is None:
         return None
-    rows = Operation.objects.filter(target_key=f"vm:{vm_id}")
-    active = rows.filter(status__in=OperationStatus.ACTIVE).order_by("-created_at").first()
-    if active is not None:
-        return active
     since = timezone.now() - RECENT_ON_VM_PAGE
+    active = Q(status__in=OperationStatus.ACTIVE)
+    recent = Q(status__in=OperationStatus.TERMINAL) & (
+        Q(finished_at__gte=since) | Q(finished_at__isnull=True, updated_at__gte=since)
+    )
+    # One query on every VM page: the active one first, else the newest that ended lately.
     return (
-        rows.filter(status__in=OperationStatus.TERMINAL)
-        .filter(Q(finished_at__gte=since) | Q(finished_at__isnull=True, updated_at__gte=since))
-        .order_by("-created_at")
+        Operation.objects.filter(target_key=f"vm:{vm_id}")
+        .filter(active | recent)
+        .order_by(Case(When(active, then=0), default=1), "-created_at")
         .first()
     )
 
