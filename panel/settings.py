@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "panel.web.middleware.VaryOnHtmxMiddleware",
     "panel.core.request_id.RequestIdMiddleware",
     "panel.core.request_log.RequestLogMiddleware",
+    # Rows a page asks for several times (the person's credential) are read once per page.
+    "panel.core.request_memo.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

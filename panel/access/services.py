@@ -29,7 +29,7 @@ from panel.access.scope import Scope
 from panel.bigv import BigVError
 from panel.credentials.clients import NotConnected, client_for
 from panel.credentials.crypto import CredentialError
-from panel.credentials.models import BigVCredential
+from panel.credentials.selectors import credential_for
 
 logger = logging.getLogger(__name__)
 
@@ -65,16 +65,12 @@ def _invalidate() -> None:
     _current[0] = next(_generation)
 
 
-def _credential_mark(user_id: int) -> str | None:
+def _credential_mark(user: Any) -> str | None:
     """Which connection a scope belongs to (None: no usable credential)."""
-    credential = (
-        BigVCredential.objects.filter(user_id=user_id)
-        .values("pk", "status", "connected_at")
-        .first()
-    )
-    if credential is None or credential["status"] != BigVCredential.Status.ACTIVE:
+    credential = credential_for(user)
+    if credential is None or not credential.is_active:
         return None
-    return f"{credential['pk']}:{credential['connected_at'].isoformat()}"
+    return f"{credential.pk}:{credential.connected_at.isoformat()}"
 
 
 # The parsed scope of each person, per process, keyed by the stored row's (credential, read
@@ -126,7 +122,7 @@ def scope_for(user: Any, *, refresh: bool = False, at_most_every: float = 0.0) -
         return EMPTY
     if not refresh and not at_most_every and (memo := _memo(user)) is not None:
         return memo
-    mark = _credential_mark(user.pk)
+    mark = _credential_mark(user)
     if mark is None:
         return _remember(user, EMPTY)
     # The row's key first, without its JSON: the parsed copy may already be here.

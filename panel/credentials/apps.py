@@ -13,4 +13,7 @@ class CredentialsConfig(AppConfig):
         # serves ends (a receiver of panel.operations' operation_finished).
         from panel.credentials import services  # noqa: F401
 
+        # A page reads the credential once (panel.core.request_memo); a change forgets it.
+        from panel.credentials import selectors  # noqa: F401
+
         register_sealed("credentials.BigVCredential", "ciphertext", lost="reconnect to BigV")

@@ -29,6 +29,7 @@ from panel.core import read_cache
 from panel.core.log_redaction import remember_secret
 from panel.credentials.crypto import CredentialMismatch, CredentialUndecryptable, decrypt_token
 from panel.credentials.models import BigVCredential
+from panel.credentials.selectors import credential_for
 
 __all__ = [
     "DEFINITIONS_CACHE_SECONDS",
@@ -183,7 +184,7 @@ def client_for(user: Any, *, finishing_own_work: bool = False) -> PanelClient:
     """
     if user is None or not getattr(user, "is_authenticated", False):
         raise NotConnected("Log in first.")
-    credential = BigVCredential.objects.filter(user_id=user.pk).first()
+    credential = credential_for(user)
     if credential is None:
         raise NotConnected()
     retiring = credential.status == BigVCredential.Status.RETIRING

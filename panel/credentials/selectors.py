@@ -4,8 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from panel.core.request_memo import forget, remembered
 from panel.credentials.models import BigVCredential
 
 
 def credential_for(user: Any) -> BigVCredential | None:
-    return BigVCredential.objects.filter(user_id=user.pk).first()
+    """The person's stored credential (read once per page: ``panel.core.request_memo``)."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return None
+    return remembered(
+        ("bigv-credential", user_id),
+        lambda: BigVCredential.objects.filter(user_id=user_id).first(),
+    )
+
+
+@receiver(post_save, sender=BigVCredential)
+@receiver(post_delete, sender=BigVCredential)
+def _changed(**kwargs: Any) -> None:
+    # Connected, disconnected or marked rejected in this request: read it again.
+    forget()

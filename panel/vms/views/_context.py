@@ -13,7 +13,7 @@ from django_htmx.http import reswap, retarget
 from panel.access.policy import vm_abilities
 from panel.audit.selectors import entries_for_target
 from panel.bigv import BigVError, Definitions, VirtualMachine
-from panel.credentials.models import BigVCredential
+from panel.credentials.selectors import credential_for
 from panel.vms import forms
 from panel.vms.refs import VmRef
 from panel.web.actions import FormAction
@@ -101,7 +101,7 @@ def history_oob(request: HtmxHttpRequest, ref: VmRef) -> str:
 def abilities(request: HttpRequest, vm: VirtualMachine) -> dict[str, Any]:
     """What the person may do to this VM (the page offers only that), and the BigV user
     they act as (the console instructions name it)."""
-    credential = BigVCredential.objects.filter(user_id=request.user.pk or 0).first()
+    credential = credential_for(request.user)
     can = vm_abilities(request.user, vm.id)
     return {
         "can": can,
