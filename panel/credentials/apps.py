@@ -9,11 +9,9 @@ class CredentialsConfig(AppConfig):
     def ready(self) -> None:
         from panel.core.sealing import register_sealed
 
-        # A credential kept after a disconnection is deleted when the last operation it
-        # serves ends (a receiver of panel.operations' operation_finished).
-        from panel.credentials import services  # noqa: F401
-
-        # A page reads the credential once (panel.core.request_memo); a change forgets it.
-        from panel.credentials import selectors  # noqa: F401
+        # Receivers: a credential kept after a disconnection is deleted when the last
+        # operation it serves ends (services, on operation_finished); a page reads the
+        # credential once (selectors, panel.core.request_memo) and a change forgets that.
+        from panel.credentials import selectors, services  # noqa: F401
 
         register_sealed("credentials.BigVCredential", "ciphertext", lost="reconnect to BigV")

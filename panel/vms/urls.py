@@ -16,6 +16,7 @@ urlpatterns = [
     # By id: links that outlive renames and moves (operation pages, the audit trail).
     path("vms/<int:vm_id>/", views.by_id, name="by_id"),
     path(f"{VM}panel/", views.panel, name="panel"),
+    path(f"{VM}lower/", views.lower, name="lower"),
     # Power
     path(f"{VM}start/", views.power, {"action": "start"}, name="start"),
     path(f"{VM}stop/", views.power, {"action": "stop"}, name="stop"),

@@ -12,6 +12,7 @@ from django.test import Client
 
 from panel.audit.models import AuditEntry
 from tests.credentials.helpers import connect_key, make_user
+from tests.e2e.vm_page import open_vm_page
 from tests.operations.helpers import sim_call, vm_id_of
 from tests.vms.helpers import vm_addresses
 
@@ -33,7 +34,7 @@ def logged_in(page: Any, live_server: Any, sim: Any) -> Any:
 
 def test_add_and_remove_addresses(logged_in: Any, live_server: Any, sim: Any, screenshot: Any):
     page = logged_in
-    page.goto(f"{live_server.url}/accounts/demo/groups/web/vms/web2/")
+    open_vm_page(page, f"{live_server.url}/accounts/demo/groups/web/vms/web2/")
     network = page.locator("#vm-network")
     form = network.locator("#ip-add-form")
     form.get_by_label("How many").fill("2")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.live_panel import SIM_SPEED, WATCH
+from tests.e2e.vm_page import open_vm_page
 from tests.operations.helpers import sim_call, vm_id_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery")]
@@ -26,7 +27,7 @@ def test_back_up_list_and_restore_with_live_steps(
     timings = {"backup_seconds_per_gib": 0.1, "restore_seconds_per_gib": 0.05}
     sim_call(sim, "POST", "/speed", {"speed": SIM_SPEED, "timings": timings})
     page.add_init_script(WATCH)
-    page.goto(f"{panel_url}/accounts/demo/groups/web/vms/web2/")
+    open_vm_page(page, f"{panel_url}/accounts/demo/groups/web/vms/web2/")
     with sim.world.lock:
         disc_id = sim.world.vm_discs[vm_id_of(sim, "web2")][0]
     panel = page.locator(f"#disc-{disc_id}-backups")

@@ -13,6 +13,7 @@ import pytest
 
 from panel.operations.models import Operation
 from tests.e2e import live_panel
+from tests.e2e.vm_page import open_vm_page
 from tests.operations.helpers import Chain, release, sim_call, vm_id_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery")]
@@ -33,7 +34,7 @@ def test_swap_with_a_worker_killed_at_the_swap(
     sim_call(sim, "POST", "/speed", {"speed": live_panel.SIM_SPEED})
     web1, db2 = _primary(sim, "web1"), _primary(sim, "db2")
 
-    page.goto(f"{panel_url}/accounts/demo/groups/web/vms/web1/")
+    open_vm_page(page, f"{panel_url}/accounts/demo/groups/web/vms/web1/")
     page.get_by_role("link", name="Swap addresses with another VM").click()
     page.get_by_label("The other VM").select_option("db/db2")
     page.get_by_label("Grace period (seconds)").fill("10")
@@ -65,6 +66,6 @@ def test_swap_with_a_worker_killed_at_the_swap(
     assert op.events, "the page's operation should say it was resumed by another worker"
     assert Operation.objects.get(params__held_by=str(op.pk)).status == "succeeded"
     # db2's page no longer says busy: it can take a change again.
-    page.goto(f"{panel_url}/accounts/demo/groups/db/vms/db2/")
+    open_vm_page(page, f"{panel_url}/accounts/demo/groups/db/vms/db2/")
     page.locator("#vm-network").get_by_role("rowheader", name=web1[0]).wait_for()
     screenshot("swap-03-db2-after")

@@ -38,7 +38,8 @@ def _privilege_id(sim: Any, username: str, level: str, vm: str) -> int:
 
 
 def _vm_page(client: Any) -> str:
-    response = client.get(reverse("vms:detail", kwargs=WEB1))
+    """web1's page with every section (its history included)."""
+    response = client.get(reverse("vms:detail", kwargs=WEB1) + "?all=1")
     assert response.status_code == 200
     return response.content.decode()
 

@@ -30,7 +30,7 @@ def _add(client: Any, name: str = "web2", **data: Any) -> Any:
 
 
 def test_the_page_offers_adding_removing_and_swapping(demo_client: Any, sim: Any) -> None:
-    page = demo_client.get(vm_url("web1")).content.decode()
+    page = demo_client.get(vm_url("web1") + "?all=1").content.decode()
     assert 'id="ip-add-form"' in page
     assert f'id="ip-delete-{EXTRA.replace(".", "-")}-form"' in page
     assert "/operations/vm/demo/web/web1/swap-addresses/" in page
@@ -133,7 +133,7 @@ def test_a_failure_that_may_have_applied_is_not_retried(demo_client: Any, sim: A
 
 
 def test_viewer_is_not_offered_and_refused(viewer_client: Any, sim: Any) -> None:
-    page = viewer_client.get(vm_url("web1")).content.decode()
+    page = viewer_client.get(vm_url("web1") + "?all=1").content.decode()
     assert 'id="ip-add-form"' not in page and "ip-delete-" not in page
     clear_requests(sim)
     refused = _add(viewer_client, "web1")

@@ -34,7 +34,7 @@ def _backups(sim: Any, disc_id: int) -> list[Any]:
 
 
 def test_the_page_loads_each_discs_backups_lazily(demo_client: Any, sim: Any) -> None:
-    page = demo_client.get(vm_url("web1"))
+    page = demo_client.get(vm_url("web1", "lower"), **HTMX)
     assert page.status_code == 200
     for disc in disc_ids(sim, "web1"):
         url = vm_url("web1", "backups", disc=disc)

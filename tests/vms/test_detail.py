@@ -22,7 +22,7 @@ def _warm_definitions() -> None:
 
 
 def test_page_shows_every_attribute_discs_network_and_history(demo_client: Any, sim: Any) -> None:
-    response = demo_client.get(vm_url("web1"))
+    response = demo_client.get(vm_url("web1") + "?all=1")  # every section, as without JS
 
     assert response.status_code == 200
     page = text(response)
@@ -213,3 +213,28 @@ def test_not_connected_user_is_sent_to_the_connection_page(client: Any, db: Any,
 
     assert response.status_code == 302
     assert response["Location"].startswith("/bigv/")
+
+
+def test_the_sections_below_the_panel_load_when_they_come_into_view(
+    demo_client: Any, sim: Any
+) -> None:
+    _warm_definitions()
+    page = demo_client.get(vm_url("web1")).content.decode()
+    # The page itself: the panel, and a stand-in that htmx swaps for the rest when revealed;
+    # without JavaScript its link opens the page with every section.
+    later = page.split('id="vm-lower"', 1)[1].split("</section>", 1)[0]
+    assert f'hx-get="{vm_url("web1", "lower")}"' in later and 'hx-trigger="revealed"' in later
+    assert f'href="{vm_url("web1")}?all=1"' in later
+    for section in ('id="vm-discs"', 'id="vm-network"', 'id="vm-history"', "Add a disc"):
+        assert section not in page, section
+
+    with count_api_calls() as calls:
+        lower = demo_client.get(vm_url("web1", "lower"), **HTMX)
+    assert lower.status_code == 200 and len(calls) == 1  # one read of the VM, made then
+    html = lower.content.decode()
+    for section in ('id="vm-discs"', 'id="vm-backups"', 'id="vm-network"', 'id="vm-history"'):
+        assert section in html, section
+    assert "<html" not in html
+
+    without_js = demo_client.get(vm_url("web1", "lower"))
+    assert without_js.status_code == 302 and without_js["Location"] == f"{vm_url('web1')}?all=1"

@@ -230,7 +230,7 @@ def test_delete_a_disc_removes_its_row(demo_client: Any, sim: Any) -> None:
 
 def test_delete_a_disc_is_confirmed(demo_client: Any, sim: Any) -> None:
     disc_id = disc_ids(sim, "web1")[1]
-    page = demo_client.get(vm_url("web1")).content.decode()
+    page = demo_client.get(vm_url("web1") + "?all=1").content.decode()
     assert 'hx-confirm="Delete disc disc-2 (50 GiB) and everything on it?' in page
 
     clear_requests(sim)
@@ -243,7 +243,7 @@ def test_delete_a_disc_is_confirmed(demo_client: Any, sim: Any) -> None:
 
 
 def test_discs_of_a_deleted_vm_are_read_only(demo_client: Any, sim: Any) -> None:
-    page = demo_client.get(vm_url("staging", group="default")).content.decode()
+    page = demo_client.get(vm_url("staging", group="default") + "?all=1").content.decode()
 
     assert "Discs cannot be changed while the VM is deleted." in page
     assert "/discs/add/" not in page and "/resize/" not in page

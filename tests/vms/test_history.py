@@ -13,7 +13,7 @@ from tests.vms.helpers import HTMX, vm_id_of, vm_url
 
 
 def _history(client: Any) -> str:
-    page = client.get(vm_url("web1")).content.decode()
+    page = client.get(vm_url("web1", "lower"), **HTMX).content.decode()
     section = page.split('id="vm-history"', 1)[1].split("</section>", 1)[0]
     return " ".join(re.sub(r"<[^>]+>", " ", section).split())
 

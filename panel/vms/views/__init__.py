@@ -1,6 +1,6 @@
 """Views of the VM page and its direct actions (one module per group of actions)."""
 
-from .detail import by_id, detail, ip_rdns, panel
+from .detail import by_id, detail, ip_rdns, lower, panel
 from .discs import disc_create, disc_delete, disc_resize
 from .lifecycle import delete, purge, undelete
 from .power import power, sendkey
@@ -18,6 +18,7 @@ __all__ = [
     "hardware_profile_lock",
     "ip_rdns",
     "keymap",
+    "lower",
     "panel",
     "power",
     "purge",

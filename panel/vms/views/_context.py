@@ -28,6 +28,7 @@ HISTORY_LIMIT = 50
 _VM_ACTIONS = (
     "detail",
     "panel",
+    "lower",
     "start",
     "stop",
     "reboot",
@@ -112,19 +113,30 @@ def abilities(request: HttpRequest, vm: VirtualMachine) -> dict[str, Any]:
 
 
 def page_context(
-    request: HttpRequest, ref: VmRef, vm: VirtualMachine, defs: Definitions
+    request: HttpRequest,
+    ref: VmRef,
+    vm: VirtualMachine,
+    defs: Definitions,
+    *,
+    lower: bool = False,
 ) -> dict[str, Any]:
+    """What the VM page draws: its panel, and with ``lower`` the sections below it (discs,
+    backups, network, history: vms/_lower.html), which a page usually loads as they come
+    into view."""
     ref = shown_ref(ref, vm)
-    return {
+    context = {
         **abilities(request, vm),
         "ref": ref,
         "vm": vm,
         "urls": action_urls(ref),
         **panel_forms(ref, vm),
-        **disc_context(vm, defs),
-        "ip_add_form": forms.IpAddForm(),
-        "entries": history(vm.id),
+        "lower": lower,
     }
+    if lower:
+        context.update(
+            disc_context(vm, defs), ip_add_form=forms.IpAddForm(), entries=history(vm.id)
+        )
+    return context
 
 
 def render_panel(

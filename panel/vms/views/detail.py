@@ -21,12 +21,17 @@ from ._context import PANEL, action_urls, form_action, history_oob, page_context
 from ._support import ACTION_PAGE, definitions, detail_url, ref_from
 
 RDNS = "vms/_network.html#rdns"
+LOWER = "vms/_lower.html#sections"
 
 
 @require_GET
 def detail(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    """The VM page. Its sections below the panel load when they come into view (``lower``),
+    or with the page itself when asked for (``?all=1``: the page's link for browsers
+    without JavaScript)."""
     ref = VmRef(account=account, group=group, vm=vm)
     include_deleted = request.GET.get("deleted") == "1"
+    every_section = request.GET.get("all") == "1"
     defs = definitions()  # cached for everyone; not one of the page's API calls
     with client_for(request.user) as client:
         try:
@@ -37,7 +42,21 @@ def detail(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpR
             if moved is None:
                 raise
             return redirect(detail_url(moved))
-    return render(request, "vms/detail.html", page_context(request, ref, found, defs))
+    context = page_context(request, ref, found, defs, lower=every_section)
+    return render(request, "vms/detail.html", context)
+
+
+@require_GET
+def lower(request: HtmxHttpRequest, account: str, group: str, vm: str) -> HttpResponse:
+    """The sections below the panel (discs, backups, network, history), asked for by the
+    page when the person scrolls to them: one more read of the VM, made only then."""
+    ref = VmRef(account=account, group=group, vm=vm)
+    if not wants_fragment(request):
+        return redirect(f"{detail_url(ref)}?all=1")
+    defs = definitions()
+    with client_for(request.user) as client:
+        found = selectors.vm_detail(client=client, ref=ref)
+    return render(request, LOWER, page_context(request, ref, found, defs, lower=True))
 
 
 @require_GET
