@@ -28,6 +28,9 @@ SMALL_WORLD = [
     ("all VMs", "/vms/", None),
     ("group web", "/accounts/demo/groups/web/", 3),
     ("VM detail", "/accounts/demo/groups/web/vms/web1/", None),
+    # The page's first answer carries the panel; the sections below it load when they come
+    # into view. With every section (the no-JavaScript page), for comparison.
+    ("VM detail, every section", "/accounts/demo/groups/web/vms/web1/?all=1", None),
 ]
 
 
@@ -40,6 +43,11 @@ def large_world(sizes: tuple[int, ...]) -> list[tuple[str, str, int | None]]:
         ("home", "/", None),
         ("all VMs", "/vms/", None),
         ("VM detail", f"/accounts/demo/groups/bulk{biggest}/vms/bulk{biggest}-0001/", None),
+        (
+            "VM detail, every section",
+            f"/accounts/demo/groups/bulk{biggest}/vms/bulk{biggest}-0001/?all=1",
+            None,
+        ),
     ]
     return pages
 

@@ -15,6 +15,7 @@ step. The person who cancelled is named by the cancel entry.
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
@@ -64,6 +65,7 @@ class Runner:
         self.op = op
         self.lease = lease
         self.workflow = workflow
+        self._wait_changed = False  # the current wait's step record is not written yet
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -194,6 +196,7 @@ class Runner:
         index = op.step_index
         step = op.plan[index]
         entry = self._entry(index, step)
+        seen = copy.deepcopy(entry)  # what the row holds of this step now
         context = self.workflow.context or StepContext
         ctx = context(
             op=op, lease=self.lease, client=client, args=step.get("args", {}), entry=entry
@@ -230,8 +233,10 @@ class Runner:
         entry.pop("raw", None)
         if isinstance(result, Wait):
             entry["detail"] = result.note
-            self._save("step_log")
-            signals.changed(op)
+            # Written with the hand-over (one write per poll), and published only when the
+            # step's record changed: a wait polls every fraction of a second, and most polls
+            # find nothing new (its countdown moves once a second).
+            self._wait_changed = entry != seen
             return result
         entry.update(
             status=(StepStatus.SKIPPED if result.skipped else StepStatus.DONE).value,
@@ -363,7 +368,11 @@ class Runner:
 
     def _wait(self, wait: Wait) -> None:
         task_id = claims.new_task_id()
-        claims.hand_over(self.lease, self.op, task_id=task_id, after=wait.seconds)
+        changed, self._wait_changed = self._wait_changed, False
+        extra = {"step_log": self.op.step_log} if changed else {}
+        claims.hand_over(self.lease, self.op, task_id=task_id, after=wait.seconds, **extra)
+        if changed:
+            signals.changed(self.op)
         dispatch.send(self.op.pk, task_id=task_id, countdown=wait.seconds)
 
 

@@ -42,6 +42,9 @@ VM_READ = BigV("vm:web1", "read", 200)
 # A change planned before it starts: the form and its plan need the level; refused from the
 # kept scope, before any call.
 VM_FORM = BigV("vm:web1", "manage", 200, ok_api="reads", refusal_api="none")
+# A form the VM page opens on demand (rename, CD-ROM, keymap, send keys): its own page, or
+# the form for htmx — decided from the kept scope, no call.
+OPENS = BigV("vm:web1", "manage", 200, ok_api="none", refusal_api="none")
 # The panel's rows about web1 (a teammate's operation) and web2 (a teammate's batch).
 OP_PAGE, BATCH_PAGE = Seen("vm:web1", 200), Seen("vm:web2", 200)
 GRACE = {"action": "plan", "grace_seconds": 60}
@@ -196,19 +199,21 @@ RULES: dict[str, Rule] = {
     # By id: BigV is asked where web1 is now, and the page there is where it leads.
     "vms:by_id": Rule(get=BigV("vm:web1", "read", 302), post=NOT_ALLOWED),
     "vms:panel": Rule(get=BigV("vm:web1", "read", 200), post=NOT_ALLOWED, htmx=True),
+    # The sections below the panel, when they come into view.
+    "vms:lower": Rule(get=BigV("vm:web1", "read", 200), post=NOT_ALLOWED, htmx=True),
     "vms:start": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),
     "vms:stop": Rule(get=CONFIRM, post=VM_WRITE, data=_vm_action()),
     "vms:reboot": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),
     "vms:powerdown": Rule(get=BACK, post=VM_WRITE, data=_vm_action()),
     "vms:reset": Rule(get=CONFIRM, post=VM_WRITE, data=_vm_action()),
     "vms:sendkey": Rule(
-        get=BACK, post=VM_WRITE, data=_vm_action(key1="ctrl", key2="alt", key3="delete")
+        get=OPENS, post=VM_WRITE, data=_vm_action(key1="ctrl", key2="alt", key3="delete")
     ),
-    "vms:rename": Rule(get=BACK, post=VM_WRITE, data=_vm_action(name="web1-renamed")),
+    "vms:rename": Rule(get=OPENS, post=VM_WRITE, data=_vm_action(name="web1-renamed")),
     "vms:cdrom": Rule(
-        get=BACK, post=VM_WRITE, data=_vm_action(url="https://cdimage.example/netinst.iso")
+        get=OPENS, post=VM_WRITE, data=_vm_action(url="https://cdimage.example/netinst.iso")
     ),
-    "vms:keymap": Rule(get=BACK, post=VM_WRITE, data=_vm_action(keymap="en-gb")),
+    "vms:keymap": Rule(get=OPENS, post=VM_WRITE, data=_vm_action(keymap="en-gb")),
     "vms:hardware_profile_lock": Rule(get=BACK, post=VM_WRITE, data=_vm_action(value="true")),
     "vms:autoreboot": Rule(get=BACK, post=VM_WRITE, data=_vm_action(value="false")),
     "vms:disc_create": Rule(

@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_htmx.http import reswap, retarget
 
-from panel.access.policy import vm_abilities
+from panel.access.levels import Need
+from panel.access.policy import require_on_path, vm_abilities
 from panel.audit.selectors import entries_for_target
 from panel.bigv import BigVError, Definitions, VirtualMachine
 from panel.credentials.selectors import credential_for
@@ -192,8 +193,14 @@ def form_action(
 ) -> FormAction:
     """An action whose form is the partial ``name`` of ``template``, in context as ``name``;
     ``opens``: the form opens on demand in place of its button, the partial ``<name>``
-    with ``_form`` replaced by ``_opener``."""
+    with ``_form`` replaced by ``_opener``.
+
+    Opening one asks BigV nothing: the person's kept scope decides (404 for a VM they cannot
+    see, the reason in words when they may not change it), as for every form a page offers.
+    """
     opener = f"{template}#{name.removesuffix('_form')}_opener" if opens else ""
+    if opens and request.method == "GET":
+        require_on_path(request.user, ref.account, ref.group, ref.vm, Need.MANAGE)
     return FormAction(
         opener=opener,
         request=request,

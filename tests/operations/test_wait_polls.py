@@ -1,0 +1,95 @@
+"""A waiting step polls often; the row is written and the pages nudged only when the step's
+record changed — one write per poll (the hand-over), not two."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from panel.operations import claims, dispatch, engine, signals, workflows
+from panel.operations.models import Operation
+from panel.operations.steps import Done, Wait
+from tests.operations.conftest import connected_user
+
+NOTES = ["waiting (3 s left)", "waiting (3 s left)", "waiting (2 s left)"]
+
+
+_polls: dict[str, int] = {}
+
+
+def _poll(ctx: Any) -> Any:
+    """A wait whose record changes only with its note (its countdown), as a real one."""
+    polls = _polls.get(str(ctx.op.pk), 0)
+    _polls[str(ctx.op.pk)] = polls + 1
+    if polls >= len(NOTES):
+        return Done("over")
+    return Wait(0.01, NOTES[polls])
+
+
+POLLING = workflows.Workflow(
+    kind="test_polling",
+    label="Poll",
+    doing="polling",
+    steps={"poll": _poll},
+    begin=lambda op, client: {"id": op.vm_id},
+    undo=lambda op: [],
+    attention=lambda op, client, why: why,
+    summary=lambda kind, params, original: "Poll",
+)
+
+
+@pytest.fixture
+def polling_op(db: Any, sim: Any) -> Operation:
+    workflows.register(POLLING)
+    user = connected_user("pia", "apikey.demo-key")
+    return Operation.objects.create(
+        kind="test_polling",
+        actor=user,
+        actor_username="pia",
+        account="demo",
+        group="web",
+        vm_name="web1",
+        vm_id=1,
+        target_key="vm:1",
+        plan=[{"name": "poll", "label": "Poll", "args": {}}],
+        enqueued_at=timezone.now(),
+        lease_owner=claims.resume_token("t0"),
+        lease_expires_at=timezone.now() + dt.timedelta(seconds=60),
+    )
+
+
+def test_a_poll_that_finds_nothing_new_writes_only_its_hand_over(
+    polling_op: Operation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[str] = []
+    nudged: list[Any] = []
+
+    def send(op_id: Any, *, task_id: str, countdown: float = 0.0) -> bool:
+        sent.append(task_id)
+        return True
+
+    monkeypatch.setattr(dispatch, "send", send)
+    monkeypatch.setattr(signals, "changed", lambda op: nudged.append(op.pk))
+
+    def step_log() -> dict[str, Any]:
+        return Operation.objects.get(pk=polling_op.pk).step_log[0]
+
+    engine.run(str(polling_op.pk), task_id="t0")  # starts, opens the step, first poll
+    assert step_log()["detail"] == NOTES[0]
+    first = len(nudged)
+
+    engine.run(str(polling_op.pk), task_id=sent[-1])  # the same countdown: nothing new
+    row = Operation.objects.get(pk=polling_op.pk)
+    assert len(nudged) == first  # no nudge to the pages
+    assert row.lease_owner == claims.resume_token(sent[-1])  # but handed over, as always
+    assert row.step_log[0]["detail"] == NOTES[1]
+
+    engine.run(str(polling_op.pk), task_id=sent[-1])  # the countdown moved: written, nudged
+    assert step_log()["detail"] == NOTES[2]
+    assert len(nudged) == first + 1
+
+    engine.run(str(polling_op.pk), task_id=sent[-1])
+    assert Operation.objects.get(pk=polling_op.pk).status == "succeeded"
