@@ -134,7 +134,11 @@ class Operation(models.Model):
                 name="one_active_operation_per_vm",
             )
         ]
-        indexes = [models.Index(fields=["status", "lease_expires_at"], name="op_status_lease")]
+        indexes = [
+            models.Index(fields=["status", "lease_expires_at"], name="op_status_lease"),
+            # The VM page's "its operation" (the newest on its target).
+            models.Index(fields=["target_key", "-created_at"], name="op_target_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.summary} — {self.target_label} ({self.status})"

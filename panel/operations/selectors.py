@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from panel.operations import conf
@@ -126,18 +126,14 @@ def operation_for_vm(vm_id: int | None) -> Operation | None:
     """The VM's active operation, else its latest one if it ended a short while ago."""
     if vm_id is None:
         return None
-    since = timezone.now() - RECENT_ON_VM_PAGE
-    active = Q(status__in=OperationStatus.ACTIVE)
-    recent = Q(status__in=OperationStatus.TERMINAL) & (
-        Q(finished_at__gte=since) | Q(finished_at__isnull=True, updated_at__gte=since)
-    )
-    # One query on every VM page: the active one first, else the newest that ended lately.
-    return (
-        Operation.objects.filter(target_key=f"vm:{vm_id}")
-        .filter(active | recent)
-        .order_by(Case(When(active, then=0), default=1), "-created_at")
-        .first()
-    )
+    # One plain query on every VM page (by the target's index): a VM has at most one active
+    # operation, and no other can start while it is active, so the newest is the active
+    # one if there is one.
+    newest = Operation.objects.filter(target_key=f"vm:{vm_id}").order_by("-created_at").first()
+    if newest is None or not newest.is_terminal:
+        return newest
+    ended = newest.finished_at or newest.updated_at
+    return newest if ended >= timezone.now() - RECENT_ON_VM_PAGE else None
 
 
 def batch(batch_id: uuid.UUID | str) -> Batch | None:

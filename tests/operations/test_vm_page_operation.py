@@ -33,9 +33,11 @@ def _op(user: Any, status: str, *, vm_id: int = 7, ago: float = 0, **values: Any
 
 
 def test_the_active_one_before_any_that_ended(db: Any, django_user_model: Any) -> None:
+    # A VM has at most one active operation, and none starts while it is active: the
+    # active one is the newest.
     user = django_user_model.objects.create_user("olive", password="pw-olive-9k")
+    _op(user, "succeeded", ago=5 * 60)
     running = _op(user, "running", ago=30)
-    _op(user, "succeeded", ago=5)  # newer, but over
     _op(user, "running", vm_id=8)  # another VM's
     assert operation_for_vm(7) == running
 
