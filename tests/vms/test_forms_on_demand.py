@@ -72,5 +72,5 @@ def test_a_form_opened_without_javascript_does_its_work(demo_client: Any, sim: A
 
     done = demo_client.post(vm_url("web1", "keymap"), {"vm_id": vm_id, "keymap": "fr"})
 
-    assert done.status_code == 302 and done["Location"] == vm_url("web1")
+    assert done.status_code == 302 and done["Location"] == vm_url("web1") + "?all=1"
     assert sim_vm(sim, vm_id)["keymap"] == "fr"

@@ -206,7 +206,8 @@ def form_action(
         request=request,
         form=form,
         title=title,
-        back_url=detail_url(ref),
+        # Only a browser without JavaScript goes back by this link: to the whole page.
+        back_url=detail_url(ref, every_section=True),
         fragment=f"{template}#{name}",
         form_id=form_id,
         error_slot=f"{form_id}-errors",
@@ -230,7 +231,7 @@ def buttons_action(
         request=request,
         form=form,
         title=title,
-        back_url=detail_url(ref),
+        back_url=detail_url(ref, every_section=True),
         error_slot=error_slot,
         page=ACTION_PAGE,
         context={"ref": ref, "urls": action_urls(ref)},

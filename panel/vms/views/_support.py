@@ -19,9 +19,12 @@ def ref_from(request: HtmxHttpRequest, account: str, group: str, vm: str) -> VmR
     return VmRef(account=account, group=group, vm=vm, vm_id=vm_id)
 
 
-def detail_url(ref: VmRef, *, deleted: bool = False) -> str:
+def detail_url(ref: VmRef, *, deleted: bool = False, every_section: bool = False) -> str:
+    """The VM page; ``every_section``: with the sections below its panel in its first
+    answer, as a browser without JavaScript needs it (vms/_lower.html)."""
     url = reverse("vms:detail", kwargs=ref.url_kwargs())
-    return f"{url}?deleted=1" if deleted else url
+    query = [flag for flag, on in (("deleted=1", deleted), ("all=1", every_section)) if on]
+    return f"{url}?{'&'.join(query)}" if query else url
 
 
 def definitions() -> Definitions:
