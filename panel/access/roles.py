@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -23,22 +24,50 @@ CHANGE = "access.change_bigv"
 SEE_EVERYTHING = "access.see_everything"
 
 
+_HELD = "_panel_permissions"  # kept on the user object, as Django keeps its own
+_EVERY = frozenset({CHANGE, SEE_EVERYTHING})
+
+
+def _held(user: Any) -> frozenset[str]:
+    """The panel permissions ``user`` holds, directly or through their role.
+
+    What ``user.has_perm`` answers for these two, in one query where Django's model backend
+    reads the person's own and their groups' permissions in two — on every page, since every
+    page asks. Kept on the user object for its lifetime (a page request), as Django does.
+    """
+    if not (user and user.is_active):
+        return frozenset()
+    if user.is_superuser:
+        return _EVERY
+    held: frozenset[str] | None = getattr(user, _HELD, None)
+    if held is None:
+        codenames = (
+            Permission.objects.filter(content_type__app_label="access")
+            .filter(Q(user=user) | Q(group__user=user))
+            .values_list("codename", flat=True)
+        )
+        held = frozenset(f"access.{codename}" for codename in codenames)
+        setattr(user, _HELD, held)
+    return held
+
+
 def may_change(user: Any) -> bool:
     """True for a person whose role lets them change BigV through the panel."""
-    return bool(user and user.is_active and user.has_perm(CHANGE))
+    return CHANGE in _held(user)
 
 
 def sees_everything(user: Any) -> bool:
     """Superusers and auditors see every operation, batch and audit entry."""
-    return bool(user and user.is_active and (user.is_superuser or user.has_perm(SEE_EVERYTHING)))
+    return SEE_EVERYTHING in _held(user)
 
 
 def role_name(user: Any) -> str:
     if user.is_superuser:
         return "superuser"
-    if user.has_perm(SEE_EVERYTHING) and not user.has_perm(CHANGE):
+    held = _held(user)
+    if SEE_EVERYTHING in held and CHANGE not in held:
         return AUDITOR
-    return OPERATOR if user.has_perm(CHANGE) else "no role"
+    return OPERATOR if CHANGE in held else "no role"
 
 
 ROLE_PERMISSIONS = {OPERATOR: ("change_bigv",), AUDITOR: ("see_everything",)}
