@@ -213,8 +213,7 @@ class Runner:
             entry["raw"] = words.raw(error)  # BigV's own answer, for "details"
             if wait is not None:
                 entry["detail"] = f"{words.sentence(error)} Trying again in {wait:.0f} s."
-                self._save("step_log")
-                signals.changed(op)
+                self._wait_changed = True  # written with the hand-over, as every wait's
                 return Wait(wait)
             attempts = int(entry["attempts"])
             tries = f"{attempts} {'try' if attempts == 1 else 'tries'}"

@@ -86,7 +86,7 @@ class ActiveKey:
     group: str
     enqueued_at: dt.datetime | None
     lease_expires_at: dt.datetime | None
-    is_terminal = False
+    is_terminal = False  # not a field: every key read is an active operation's
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ def active_now(
     thousands it was the largest part of a page's own time. Then only the newest ``limit``
     are read whole.
     """
-    fields = [name for name in ActiveKey.__dataclass_fields__ if name != "is_terminal"]
+    fields = list(ActiveKey.__dataclass_fields__)
     rows = Operation.objects.filter(status__in=OperationStatus.ACTIVE).order_by("-created_at")
     keys = [ActiveKey(*values) for values in rows.values_list(*fields)]
     if visible is not None:

@@ -10,26 +10,11 @@ from django.utils import timezone
 from panel.access.visibility import operations_filter, operations_test
 from panel.activity.selectors import team_state
 from panel.operations.models import Operation
-from tests.operations.helpers import vm_id_of
+from tests.operations.helpers import operation_row, vm_id_of
 
 
 def _op(actor: Any, name: str, **values: Any) -> Operation:
-    now = timezone.now()
-    fields = {
-        "kind": "spec_change",
-        "status": "running",
-        "actor": actor,
-        "actor_username": actor.username,
-        "account": "demo",
-        "group": "web",
-        "vm_name": name,
-        "target_key": f"vm:{name}",
-        "created_at": now,
-        "updated_at": now,
-        "enqueued_at": now,
-        **values,
-    }
-    return Operation.objects.create(**fields)
+    return operation_row(actor, vm_name=name, target_key=f"vm:{name}", **values)
 
 
 def test_the_row_test_agrees_with_the_sql_filter(alice, bob, wes, audrey, sim):

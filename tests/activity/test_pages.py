@@ -21,6 +21,7 @@ from panel.access.policy import Abilities
 from panel.audit import Action, Outcome, record
 from panel.core.actor import Actor
 from panel.operations.models import Batch, Operation
+from tests.operations.helpers import operation_row
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 PLAN = [
@@ -46,25 +47,16 @@ def client(user: Any) -> Client:
 def make_op(user: Any, **overrides: Any) -> Operation:
     now = timezone.now()
     values: dict[str, Any] = {
-        "kind": "spec_change",
-        "status": "running",
-        "actor": user,
-        "actor_username": user.username,
-        "account": "demo",
-        "group": "web",
-        "vm_name": "web1",
         "vm_id": 101,
         "target_key": f"vm:{uuid.uuid4().int % 10**9}",
         "params": {"cores": 4},
         "original": {"power_on": True, "autoreboot_on": True, "cores": 2, "memory": 2048},
         "plan": PLAN,
         "step_index": 1,
-        "created_at": now,
-        "updated_at": now,
         "started_at": now,
+        "enqueued_at": None,
     }
-    values.update(overrides)
-    return Operation.objects.create(**values)
+    return operation_row(user, **(values | overrides))
 
 
 def text(response: Any) -> str:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from panel.activity.live import events, sse
 from panel.operations.models import Operation
 from tests.activity.test_sse_framing import parse as _parse
+from tests.operations.helpers import operation_row
 
 PLAN = [
     {"name": "power_off", "label": "ACPI shutdown (up to 60 s, then hard off)", "args": {}},
@@ -38,25 +39,16 @@ def user(db: Any) -> Any:
 def _make_op(user: Any, **overrides: Any) -> Operation:
     now = timezone.now()
     values: dict[str, Any] = {
-        "kind": "spec_change",
-        "status": "running",
-        "actor": user,
-        "actor_username": user.username,
-        "account": "demo",
-        "group": "web",
-        "vm_name": "web1",
         "vm_id": 101,
         "target_key": f"vm:{uuid.uuid4().int % 10**9}",
         "params": {"cores": 4, "memory": 4096},
         "original": {"power_on": True, "cores": 2, "memory": 2048},
         "plan": PLAN,
         "step_index": 0,
-        "created_at": now,
-        "updated_at": now,
         "started_at": now,
+        "enqueued_at": None,
     }
-    values.update(overrides)
-    return Operation.objects.create(**values)
+    return operation_row(user, **(values | overrides))
 
 
 async def _next(stream: AsyncIterator[Any], timeout: float = 5) -> str:

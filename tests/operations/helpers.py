@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
+
 from panel.audit.models import AuditEntry
 from panel.core.actor import Actor
 from panel.credentials.clients import client_for
@@ -43,6 +45,27 @@ GROUP_OF = {
     "bastion": "default",
     "legacy": "default",
 }
+
+
+def operation_row(user: Any, **values: Any) -> Operation:
+    """An operation row written directly, for tests of what reads the rows: by default
+    ``user``'s running spec change of web1 (VM id 1), created and enqueued now."""
+    now = timezone.now()
+    fields = {
+        "kind": "spec_change",
+        "status": "running",
+        "actor": user,
+        "actor_username": user.username,
+        "account": "demo",
+        "group": "web",
+        "vm_name": "web1",
+        "vm_id": 1,
+        "target_key": "vm:1",
+        "created_at": now,
+        "updated_at": now,
+        "enqueued_at": now,
+    }
+    return Operation.objects.create(**(fields | values))
 
 
 def ref(name: str) -> VmRef:

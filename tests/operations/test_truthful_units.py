@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from panel.activity.selectors import team_state
 from panel.operations import batches, journal, selectors, signals
-from panel.operations.models import Batch, Operation
+from panel.operations.models import Batch
 from panel.vm_changes.describe import before_after
 from tests.operations.conftest import connected_user
+from tests.operations.helpers import operation_row
 
 NOW = dt.datetime(2026, 12, 3, 11, 0, 0, tzinfo=dt.UTC)
 
@@ -47,24 +48,7 @@ def dave(db, sim):
     return connected_user("dave", "apikey.demo-key")
 
 
-def _row(user: Any, **values: Any) -> Operation:
-    now = timezone.now()
-    fields = {
-        "kind": "spec_change",
-        "status": "running",
-        "actor": user,
-        "actor_username": user.username,
-        "account": "demo",
-        "group": "web",
-        "vm_name": "web1",
-        "vm_id": 1,
-        "target_key": "vm:1",
-        "created_at": now,
-        "updated_at": now,
-        "enqueued_at": now,
-        **values,
-    }
-    return Operation.objects.create(**fields)
+_row = operation_row
 
 
 def test_the_header_counts_what_no_worker_looks_after(dave, settings) -> None:

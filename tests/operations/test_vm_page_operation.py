@@ -9,27 +9,23 @@ from django.utils import timezone
 
 from panel.operations.models import Operation
 from panel.operations.selectors import RECENT_ON_VM_PAGE, operation_for_vm
+from tests.operations.helpers import operation_row
 
 
 def _op(user: Any, status: str, *, vm_id: int = 7, ago: float = 0, **values: Any) -> Operation:
     when = timezone.now() - dt.timedelta(seconds=ago)
-    fields = {
-        "kind": "spec_change",
-        "status": status,
-        "actor": user,
-        "actor_username": user.username,
-        "account": "demo",
-        "group": "web",
-        "vm_name": "web1",
-        "vm_id": vm_id,
-        "target_key": f"vm:{vm_id}",
-        "created_at": when,
-        "updated_at": when,
-        **values,
-    }
     if status not in ("pending", "running"):
-        fields.setdefault("finished_at", when)
-    return Operation.objects.create(**fields)
+        values.setdefault("finished_at", when)
+    return operation_row(
+        user,
+        status=status,
+        vm_id=vm_id,
+        target_key=f"vm:{vm_id}",
+        created_at=when,
+        updated_at=when,
+        enqueued_at=None,
+        **values,
+    )
 
 
 def test_the_active_one_before_any_that_ended(db: Any, django_user_model: Any) -> None:

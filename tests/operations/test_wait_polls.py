@@ -13,6 +13,7 @@ from panel.operations import claims, dispatch, engine, signals, workflows
 from panel.operations.models import Operation
 from panel.operations.steps import Done, Wait
 from tests.operations.conftest import connected_user
+from tests.operations.helpers import operation_row
 
 NOTES = ["waiting (3 s left)", "waiting (3 s left)", "waiting (2 s left)"]
 
@@ -45,17 +46,11 @@ POLLING = workflows.Workflow(
 def polling_op(db: Any, sim: Any) -> Operation:
     workflows.register(POLLING)
     user = connected_user("pia", "apikey.demo-key")
-    return Operation.objects.create(
+    return operation_row(
+        user,
         kind="test_polling",
-        actor=user,
-        actor_username="pia",
-        account="demo",
-        group="web",
-        vm_name="web1",
-        vm_id=1,
-        target_key="vm:1",
+        status="pending",
         plan=[{"name": "poll", "label": "Poll", "args": {}}],
-        enqueued_at=timezone.now(),
         lease_owner=claims.resume_token("t0"),
         lease_expires_at=timezone.now() + dt.timedelta(seconds=60),
     )
