@@ -41,8 +41,9 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
     CMD ["python", "-m", "panel.runtime.probe"]
 # --no-proxy-headers: the panel alone decides which X-Forwarded-For/-Proto to believe
 # (PANEL_TRUSTED_PROXIES, panel.core.client_address); uvicorn must not rewrite the peer first.
-# Web processes: uvicorn reads WEB_CONCURRENCY; one per CPU and one more (see
-# panel.runtime.stack.web_workers), 3 for the 2 CPUs the panel is sized for.
+# Web processes: uvicorn's WEB_CONCURRENCY; one per CPU and one more (see
+# panel.runtime.stack.web_workers), 3 for the 2 CPUs the panel is sized for. Each accepts on
+# a socket of its own (panel.runtime.web_server says why), with uvicorn's own options.
 ENV WEB_CONCURRENCY=3
-CMD ["uvicorn", "panel.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--no-proxy-headers", "--lifespan", "off"]
+CMD ["python", "-m", "panel.runtime.web_server", "panel.asgi:application", \
+     "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers", "--lifespan", "off"]

@@ -160,7 +160,7 @@ class Stack:
             [
                 PY,
                 "-m",
-                "uvicorn",
+                "panel.runtime.web_server",  # uvicorn processes, each on a socket of its own
                 "panel.asgi:application",
                 "--host",
                 "127.0.0.1",

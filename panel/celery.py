@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import beat_init, worker_init, worker_ready
+from celery.signals import beat_init, worker_init, worker_process_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "panel.settings")
 
@@ -33,6 +33,14 @@ def _end_a_wedged_shutdown(**kwargs: Any) -> None:
     from panel.core.worker_exit import install
 
     install()
+
+
+@worker_process_init.connect
+def _settle_heap(**kwargs: Any) -> None:
+    # The pool process runs the operations for hours: its startup objects need no scanning.
+    from panel.runtime.heap import settle
+
+    settle()
 
 
 @worker_ready.connect

@@ -26,8 +26,9 @@ def web_workers() -> int:
 
     A page is mostly Python (templates, the ORM) under one process's GIL, with waits on BigV
     between; one process more than the CPUs keeps them busy through those waits. Measured with
-    ``python -m bench --only load`` on a 2-CPU machine (50 people, group and VM pages):
-    1 process 49.6 req/s, 2 → 82.3, 3 → 96.2, 4 → 85.5.
+    ``python -m bench --only load`` on a 2-CPU machine (50 people, group and VM pages, each
+    process on a socket of its own: ``panel.runtime.web_server``): 2 processes 143 req/s,
+    3 → 172, 4 → 166.
     """
     configured = os.environ.get("WEB_CONCURRENCY", "").strip()
     if configured:

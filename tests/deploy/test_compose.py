@@ -129,7 +129,8 @@ def test_every_command_exists_in_the_project(where: str, argv: list[str]) -> Non
 
 def test_the_asgi_application_named_by_the_web_command_loads() -> None:
     web = _compose()["services"]["web"]["command"]
-    module, attribute = web[1].split(":")
+    [application] = [arg for arg in web if ":" in arg and not arg.startswith("-")]
+    module, attribute = application.split(":")
     code = f"import {module} as m; assert callable(m.{attribute})"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120

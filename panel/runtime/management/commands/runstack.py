@@ -169,7 +169,8 @@ class Command(BaseCommand):
                 [
                     python(),
                     "-m",
-                    "uvicorn",
+                    # uvicorn processes, each accepting on a socket of its own.
+                    "panel.runtime.web_server",
                     "panel.asgi:application",
                     "--host",
                     options["host"],
