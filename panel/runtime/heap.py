@@ -27,8 +27,8 @@ def _load_templates() -> int:
     from django.template.loader import get_template
 
     loaded = 0
-    for folder in settings.TEMPLATES[0]["DIRS"]:
-        root = Path(folder)
+    roots: list[Path] = [Path(folder) for folder in settings.TEMPLATES[0]["DIRS"]]  # type: ignore[attr-defined]
+    for root in roots:
         for path in sorted(root.rglob("*.html")):
             try:
                 get_template(path.relative_to(root).as_posix())

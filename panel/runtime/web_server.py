@@ -55,7 +55,7 @@ def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
 def uvicorn_config(argv: list[str]) -> uvicorn.Config:
     """uvicorn's ``Config`` for its command-line arguments, as ``uvicorn …`` would make it
     (``--help`` prints uvicorn's help and exits; a wrong option exits with its message)."""
-    command: click.Command = uvicorn.main  # type: ignore[assignment]
+    command: click.Command = uvicorn.main
     try:
         context = command.make_context("uvicorn", list(argv))
     except click.exceptions.Exit as done:

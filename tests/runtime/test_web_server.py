@@ -24,7 +24,7 @@ import pytest
 
 from panel.runtime.web_server import uvicorn_config
 
-APP = '''
+APP = """
 import os
 
 
@@ -33,7 +33,7 @@ async def app(scope, receive, send):
         return
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": str(os.getpid()).encode()})
-'''
+"""
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +73,7 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
         "--app-dir", str(tmp_path), "--host", "127.0.0.1", "--port", str(port),
         "--workers", "3", "--lifespan", "off", "--log-level", "warning",
     ]  # fmt: skip
-    launcher = subprocess.Popen(argv, cwd=Path(__file__).resolve().parents[2])  # noqa: S603
+    launcher = subprocess.Popen(argv, cwd=Path(__file__).resolve().parents[2])
     try:
         _wait_answering(port)
         yield launcher, port

@@ -1,0 +1,69 @@
+"""The table's rows are kept by what they show (panel.inventory.rows): a group read afresh
+builds again only the rows whose VM changed, and a kept row is exactly the row it stands for."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from panel.inventory import rows
+from tests.inventory.helpers import text
+from tests.vms.helpers import sim_patch, vm_id_of
+
+WEB = "/accounts/demo/groups/web/"
+RELOAD = {"HTTP_CACHE_CONTROL": "max-age=0"}
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the VMs whose row was built (not taken from what was kept)."""
+    monkeypatch.setattr(rows, "_made", {})
+    names: list[str] = []
+    build = rows._row
+
+    def counting(row, links, show_place):  # type: ignore[no-untyped-def]
+        names.append(row.vm.name)
+        return build(row, links, show_place)
+
+    monkeypatch.setattr(rows, "_row", counting)
+    return names
+
+
+def _row_of(page: str, name: str) -> str:
+    found = re.search(rf'<tr class="vm-row[^"]*" data-vm="{name}">.*?</tr>', page, re.S)
+    assert found, name
+    return found.group(0)
+
+
+def test_a_fresh_read_builds_only_the_rows_that_changed(demo_client, sim, built):
+    first = text(demo_client.get(WEB, **RELOAD))
+    assert sorted(built) == ["web1", "web2", "web3"]
+    built.clear()
+    again = text(demo_client.get(WEB, **RELOAD))
+    assert built == []
+    assert _row_of(again, "web2") == _row_of(first, "web2")
+
+    sim_patch(sim, vm_id_of(sim, "web2"), cores=7)
+    changed = text(demo_client.get(WEB, **RELOAD))
+    assert built == ["web2"]
+    assert '<td class="num">7</td>' in _row_of(changed, "web2")
+    assert _row_of(changed, "web1") == _row_of(first, "web1")
+
+
+def test_the_all_vms_table_keeps_its_own_rows(demo_client, sim, built):
+    # Its rows also name the account and group: never the group page's row for the VM.
+    demo_client.get(WEB, **RELOAD)
+    built.clear()
+    page = text(demo_client.get("/vms/", **RELOAD))
+    assert {"web1", "web2", "web3"} <= set(built)
+    assert 'href="/accounts/demo/groups/web/"' in _row_of(page, "web1")
+
+
+def test_what_is_kept_is_bounded(demo_client, sim, built, monkeypatch):
+    monkeypatch.setattr(rows, "_MADE_MAX", 2)
+    demo_client.get(WEB, **RELOAD)
+    assert len(rows._made) <= 2
+    built.clear()
+    demo_client.get(WEB, **RELOAD)
+    assert built  # emptied when full: some rows are built again, and the page is whole
