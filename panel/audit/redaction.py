@@ -25,6 +25,8 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 REDACTED = "[redacted]"
 
 _SECRET_KEY = re.compile(
@@ -110,6 +112,8 @@ class Redactor:
             }
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return self.value(dataclasses.asdict(value), depth + 1)
+        if isinstance(value, msgspec.Struct):  # the BigV client's values (panel.bigv.types)
+            return self.value(msgspec.structs.asdict(value), depth + 1)
         if isinstance(value, list | tuple):
             return [self.value(v, depth + 1) for v in value]
         if isinstance(value, set | frozenset):

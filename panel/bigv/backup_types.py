@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Self
 
+import msgspec
+
 from ._json import Reader
 
 COLD_GRADE = "iceberg"
@@ -42,8 +44,7 @@ def parse_time(value: str | None) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class BackupSchedule:
+class BackupSchedule(msgspec.Struct, frozen=True, gc=False):
     id: int
     interval_seconds: int
     start_at: str | None = None

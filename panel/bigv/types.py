@@ -2,8 +2,14 @@
 
 ``from_json`` ignores unknown keys and raises ``InvalidResponse`` for a known key of the
 wrong type. Sequences are tuples so values are immutable and hashable; the few dict fields
-are excluded from the hash. No attribute or property ever makes a request
-(docs/architecture.md, The client).
+are excluded from the hash.
+
+The values a VM table holds by the thousand (accounts, groups, VMs, their discs, interfaces
+and backup schedules) are msgspec Structs without cycle-collector tracking (``gc=False``;
+nothing in them can refer back to itself): msgspec reads a group of 2000 VMs into them in
+half the time it takes for dataclasses, and the collector never scans the tens of thousands
+of them that the read cache keeps. The rest are frozen dataclasses. No attribute or
+property ever makes a request (docs/architecture.md, The client).
 Request bodies (specs) live in ``specs.py``.
 """
 
@@ -11,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Self
+
+import msgspec
 
 from ._json import Reader, as_list
 from .backup_types import Backup, BackupSchedule
@@ -20,8 +28,7 @@ from .errors import InvalidResponse
 from .specs import DiscSpec, ImageInstall, VirtualMachineSpec
 
 
-@dataclass(frozen=True, slots=True)
-class Disc:
+class Disc(msgspec.Struct, frozen=True, gc=False):
     id: int
     label: str
     size: int  # MiB (docs/bigv-api.md §13, C21: the 2014 text said bytes, examples MiB)
@@ -53,16 +60,21 @@ class Disc:
         return self.new_storage_grade is not None
 
 
-@dataclass(frozen=True, slots=True)
-class NetworkInterface:
+class NetworkInterface(msgspec.Struct, frozen=True, gc=False):
     id: int
     label: str | None
     mac: str
     vlan_num: int | None
     ips: tuple[str, ...] = ()
     # {"<extra ip>": "<ip it is routed via>"} (§6.5); not hashed so the NIC stays hashable.
-    extra_ips: dict[str, str] = field(default_factory=dict, hash=False)
+    extra_ips: dict[str, str] = msgspec.field(default_factory=dict)
     virtual_machine_id: int | None = None
+
+    def __hash__(self) -> int:
+        # Every field but extra_ips (a dict), so that the interface stays hashable.
+        return hash(
+            (self.id, self.label, self.mac, self.vlan_num, self.ips, self.virtual_machine_id)
+        )
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
@@ -78,8 +90,7 @@ class NetworkInterface:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Appliance:
+class Appliance(msgspec.Struct, frozen=True, gc=False):
     """What a VM booted instead of its own discs, e.g. BigV's rescue image (§8.8)."""
 
     name: str
@@ -94,8 +105,7 @@ class Appliance:
         return cls(name=r.text("name"), permanent=r.flag("permanent"))
 
 
-@dataclass(frozen=True, slots=True)
-class VirtualMachine:
+class VirtualMachine(msgspec.Struct, frozen=True, gc=False):
     id: int
     name: str
     group_id: int | None
@@ -161,8 +171,7 @@ class VirtualMachine:
         return tuple(seen)
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(msgspec.Struct, frozen=True, gc=False):
     id: int
     account_id: int | None
     name: str
@@ -179,8 +188,7 @@ class Group:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
+class Account(msgspec.Struct, frozen=True, gc=False):
     id: int
     name: str
     suspended: bool = False

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import msgspec
 import pytest
 from bigv_helpers import API, FIXTURES_DIR
 
@@ -38,6 +39,13 @@ from panel.bigv.types import BackupSchedule
 
 Parse = Callable[[Any], Any]
 PATH = "/measured"
+
+
+def field_names(cls: type[Any]) -> list[str]:
+    """The fields of a typed value (a msgspec Struct, or a dataclass)."""
+    if dataclasses.is_dataclass(cls):
+        return [f.name for f in dataclasses.fields(cls)]
+    return [f.name for f in msgspec.structs.fields(cls)]
 
 
 @pytest.fixture
@@ -313,7 +321,7 @@ def odd_accounts() -> Iterator[tuple[str, dict[str, Any]]]:
         node: Any = base
         for step in where:
             node = node[step]
-        keys = {*node, "start_date", *(f.name for f in dataclasses.fields(KINDS[name]))}
+        keys = {*node, "start_date", *field_names(KINDS[name])}
         for key in sorted(keys):
             for index, value in enumerate(["<absent>", *ODD_VALUES]):
                 account = copy.deepcopy(base)
@@ -366,7 +374,7 @@ def test_backups_are_read_alike(transport: Transport) -> None:
             assert_read_alike(transport, parse, [{**backup, key: value}])
 
 
-# ---- what makes reading into the dataclasses exact ----------------------------------
+# ---- what makes reading into the typed values exact --------------------------------
 
 
 def samples() -> dict[type[Any], tuple[Parse, dict[str, Any]]]:
@@ -401,4 +409,4 @@ def test_from_json_reads_one_key_per_field_and_no_other(cls: type[Any]) -> None:
             return super().get(key, default)
 
     parse(Recording(data))
-    assert sorted(read_keys) == sorted(f.name for f in dataclasses.fields(cls))
+    assert sorted(read_keys) == sorted(field_names(cls))

@@ -5,8 +5,7 @@ when the test advances the clock."""
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 import pytest
 
 from panel.bigv import (
@@ -33,7 +32,7 @@ def _create(client: BigVClient, group: str, name: str) -> VirtualMachine:
 
 
 def _without(vm: VirtualMachine, *keys: str) -> dict[str, object]:
-    data = dataclasses.asdict(vm)
+    data: dict[str, object] = msgspec.to_builtins(vm)
     for key in keys:
         data.pop(key)
     return data

@@ -5,10 +5,11 @@ as done — in-process, with a stand-in step context that scripts what the API a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from panel.bigv import ApiError, BadRequest, VirtualMachine
 from panel.vm_changes.steps.base import Done
