@@ -13,11 +13,13 @@ The markup is the row that ``inventory/_vm_table.html`` documents; the power bad
 (``vm_changes/_bulk_bar.html``); deleted VMs cannot be changed, so they get none.
 
 A row's markup depends on nothing but the values it shows (never on who looks: the person's
-rights decide which rows reach the table, not what a row says), so it is kept per process by
-those values (``_made``): reading a group afresh — a reload, the page after a change — builds
-only the rows whose VM changed, and every person who sees the same VM shares its row. A row
-read from the read cache also keeps its markup itself (``VmRow.html``), so that sorting and
-filtering a cached table skips even making those keys.
+rights decide which rows reach the table, not what a row says), so the last row made for
+each VM in each place is kept per process with the VM it was made from (``_made``), and
+serves again while the VM read is equal to it (compared whole, in C: 0.4 µs): reading a
+group afresh — a reload, the page after a change — builds only the rows whose VM changed,
+and every person who sees the same VM shares its row. A row read from the read cache also
+keeps its markup itself (``VmRow.html``), so that sorting and filtering a cached table
+skips even that comparison.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from html import escape
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from panel.bigv.types import VirtualMachine
 from panel.core.templatetags.panel_format import gib, mib, url_segment
 from panel.inventory.table import VmRow
 
@@ -40,7 +43,7 @@ _SLOT = "0"  # stands for the VM's segment in a reversed URL; replaced with its 
 # Rows kept by what they show; emptied when full (the fleets of a few people fill it in one
 # table each, so a clean start costs one table's build). ~0.6 KB a row.
 _MADE_MAX = 16_384
-_made: dict[Hashable, str] = {}
+_made: dict[Hashable, tuple[VirtualMachine, str]] = {}
 
 
 def _or_dash(value: str | None) -> str:
@@ -112,29 +115,6 @@ def _row(row: VmRow, links: _Links, show_place: bool) -> str:
     )
 
 
-def _shown(row: VmRow, where: tuple[object, ...]) -> tuple[object, ...]:
-    """Everything ``_row`` reads, with ``where`` (the URL configuration and prefix its links
-    are reversed under, and ``show_place``): equal keys make equal markup."""
-    vm = row.vm
-    return (
-        where,
-        row.account,
-        row.group,
-        vm.group_id,
-        vm.id,
-        vm.name,
-        vm.deleted,
-        vm.power_on,
-        vm.cores,
-        vm.memory,
-        vm.total_disc_mib,
-        vm.zone_name,
-        vm.hardware_profile,
-        vm.hostname,
-        row.ipv4,
-    )
-
-
 def render_rows(rows: Iterable[VmRow], *, show_place: bool) -> SafeString:
     """``<tr>`` elements for the table body, every API value escaped; a row showing what an
     earlier one showed reuses its markup."""
@@ -144,13 +124,17 @@ def render_rows(rows: Iterable[VmRow], *, show_place: bool) -> SafeString:
     for row in rows:
         html = row.html.get(show_place)
         if html is None:
-            key = _shown(row, where)
-            html = _made.get(key)
-            if html is None:
+            # The row last made for this VM in this place, if the VM is still what it was
+            # then (an immutable value, compared whole: any change makes the row again).
+            key = (where, row.account, row.group, row.vm.id)
+            made = _made.get(key)
+            if made is not None and made[0] == row.vm:
+                html = made[1]
+            else:
                 html = _row(row, links, show_place)
                 if len(_made) >= _MADE_MAX:
                     _made.clear()
-                _made[key] = html
+                _made[key] = (row.vm, html)
             row.html[show_place] = html
         parts.append(html)
     return mark_safe("\n".join(parts))  # noqa: S308 - every API value is escaped in _row

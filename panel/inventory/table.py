@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import msgspec
+
 from panel.bigv.types import VirtualMachine
 
 
-@dataclass(frozen=True, slots=True)
-class VmRow:
-    """One line of the table: the VM plus the names needed for its links and columns."""
+class VmRow(msgspec.Struct, frozen=True, gc=False):
+    """One line of the table: the VM plus the names needed for its links and columns.
+
+    A Struct like the VM it carries (panel.bigv.types): a fresh read makes one per VM, and a
+    Struct is made several times faster than a frozen dataclass."""
 
     account: str
     group: str
     vm: VirtualMachine
     # The row's HTML once panel.inventory.rows has built it, by ``show_place``. Rows live in
     # the read cache for a few seconds, so each later sort or filter reuses their markup.
-    html: dict[bool, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    html: dict[bool, str] = msgspec.field(default_factory=dict)
 
     @property
     def state(self) -> str:
@@ -154,13 +158,19 @@ class VmSet:
     def of(cls, rows: Iterable[VmRow], *, show_deleted: bool) -> VmSet:
         # What the filters can choose from: deleted VMs only when they were asked for.
         visible = [r for r in rows if show_deleted or not r.vm.deleted]
-        visible.sort(key=lambda r: (_text(r.vm.name), r.vm.id))
+        visible.sort(key=_by_name)
+        zones, profiles, accounts, groups = set(), set(), set(), set()
+        for row in visible:  # one pass for the four
+            zones.add(row.vm.zone_name)
+            profiles.add(row.vm.hardware_profile)
+            accounts.add(row.account)
+            groups.add(row.group)
         return cls(
             rows=tuple(visible),
-            zones=_distinct(r.vm.zone_name for r in visible),
-            profiles=_distinct(r.vm.hardware_profile for r in visible),
-            accounts=_distinct(r.account for r in visible),
-            groups=_distinct(r.group for r in visible),
+            zones=_distinct(zones),
+            profiles=_distinct(profiles),
+            accounts=_distinct(accounts),
+            groups=_distinct(groups),
         )
 
 
@@ -183,5 +193,9 @@ def apply(vms: VmSet, query: VmQuery, as_of: datetime | None = None) -> VmListin
     )
 
 
+def _by_name(row: VmRow) -> tuple[str, int]:
+    return (row.vm.name.casefold(), row.vm.id)
+
+
 def _distinct(values: Iterable[str | None]) -> tuple[str, ...]:
-    return tuple(sorted({v for v in values if v}, key=str.casefold))
+    return tuple(sorted((v for v in values if v), key=str.casefold))
