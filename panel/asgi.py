@@ -16,6 +16,6 @@ from panel.core.checks import enforce_at_startup  # noqa: E402  (needs the apps 
 enforce_at_startup()
 
 # Last: what every request uses is loaded, and kept out of the cycle collector's scans.
-from panel.runtime.heap import settle  # noqa: E402
+from panel.core.heap import settle  # noqa: E402
 
 settle()

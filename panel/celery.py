@@ -38,7 +38,7 @@ def _end_a_wedged_shutdown(**kwargs: Any) -> None:
 @worker_process_init.connect
 def _settle_heap(**kwargs: Any) -> None:
     # The pool process runs the operations for hours: its startup objects need no scanning.
-    from panel.runtime.heap import settle
+    from panel.core.heap import settle
 
     settle()
 

@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
+from panel.web.splice import spliced, splicing
+
 
 class HtmxHttpRequest(HttpRequest):
     """The request type of every view: ``request.htmx`` is always set."""
@@ -32,9 +34,11 @@ def wants_fragment(request: HttpRequest) -> bool:
 def page_or_fragment(
     request: HttpRequest, template: str, fragment: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    """The page, or for an htmx request only its ``{% partialdef fragment %}``."""
+    """The page, or for an htmx request only its ``{% partialdef fragment %}``; large pieces
+    (a VM table's rows) are put in after rendering (``panel.web.splice``)."""
     name = f"{template}#{fragment}" if wants_fragment(request) else template
-    return render(request, name, context, status=status)
+    splicing(request)
+    return spliced(request, render(request, name, context, status=status))
 
 
 def with_fragments(response: HttpResponse, fragments: Iterable[str]) -> HttpResponse:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from panel.inventory import rows
-from tests.inventory.helpers import text
+from tests.inventory.helpers import HTMX, text
 from tests.vms.helpers import sim_patch, vm_id_of
 
 WEB = "/accounts/demo/groups/web/"
@@ -58,6 +58,18 @@ def test_the_all_vms_table_keeps_its_own_rows(demo_client, sim, built):
     page = text(demo_client.get("/vms/", **RELOAD))
     assert {"web1", "web2", "web3"} <= set(built)
     assert 'href="/accounts/demo/groups/web/"' in _row_of(page, "web1")
+
+
+def test_the_pages_and_fragments_carry_their_rows_in_place(demo_client, sim) -> None:
+    # Put in after rendering (panel.web.splice): exactly once, inside the table's body, and
+    # never a placeholder left in the answer.
+    for url in (WEB, "/vms/"):
+        for extra in ({}, HTMX):
+            page = text(demo_client.get(url, **extra))
+            assert "<!--piece:" not in page
+            rows = re.findall(r'<tr class="vm-row[^"]*" data-vm="(web\d)">', page)
+            assert sorted(rows) == ["web1", "web2", "web3"], (url, extra)
+            assert page.index("<tbody") < page.index('data-vm="web1"') < page.index("</tbody>")
 
 
 def test_what_is_kept_is_bounded(demo_client, sim, built, monkeypatch):

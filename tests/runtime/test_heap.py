@@ -1,4 +1,4 @@
-"""A long-running process settles its heap (panel.runtime.heap): what every request uses is
+"""A long-running process settles its heap (panel.core.heap): what every request uses is
 loaded, then frozen out of the cycle collector's scans — in the web processes and in the
 Celery pool processes."""
 

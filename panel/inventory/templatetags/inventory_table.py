@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from panel.inventory.rows import render_rows
+from panel.web.splice import later
 
 register = template.Library()
 
@@ -69,8 +70,10 @@ def sort_header(context: template.Context, key: str, label: str, numeric: bool =
 
 @register.simple_tag(takes_context=True)
 def vm_rows(context: template.Context) -> SafeString:
-    """The table's body rows (see ``panel.inventory.rows`` for why they are not a loop here)."""
-    return render_rows(context["listing"].rows, show_place=bool(context.get("show_place")))
+    """The table's body rows (see ``panel.inventory.rows`` for why they are not a loop here),
+    put into the answer after rendering where the view splices (``panel.web.splice``)."""
+    rows = render_rows(context["listing"].rows, show_place=bool(context.get("show_place")))
+    return later(context.get("request"), rows)
 
 
 @register.simple_tag(takes_context=True)
