@@ -32,7 +32,10 @@ API_KEY = reverse("credentials:connect_api_key")
 PASSWORD = reverse("credentials:connect_password")
 BAD_KEY = "apikey.not-a-real-key"
 OFFICE, HOME = "203.0.113.7", "198.51.100.20"
-LOCKED = re.compile(r"Too many failed attempts to connect to BigV\. Try again after \d\d:\d\d\.")
+# "14:05", or "5 Dec 00:05" when the lock ends on another day (late in the evening).
+LOCKED = re.compile(
+    r"Too many failed attempts to connect to BigV\. Try again after (\d+ \w{3} )?\d\d:\d\d\."
+)
 
 
 def _client(ip: str = OFFICE, username: str = "alice") -> Client:
