@@ -45,7 +45,7 @@ def test_htmx_posts_carry_the_token_and_posts_without_it_are_refused(
     assert stop.status == 200
     assert stop.request.headers.get("x-csrftoken")
     assert stop.request.headers.get("hx-request") == "true"
-    panel.get_by_role("button", name="Start").and_(page.locator(":enabled")).wait_for()
+    panel.get_by_role("button", name="Start", exact=True).and_(page.locator(":enabled")).wait_for()
     screenshot("csrf-01-stopped-with-token")
 
     # The same kind of request without the token, from the page itself: refused.

@@ -55,11 +55,11 @@ def test_operator_day(page, live_server, sim, operator, screenshot):
     # Hard stop asks for confirmation first (hx-confirm → a native dialog).
     page.once("dialog", lambda dialog: dialog.accept())
     panel.get_by_role("button", name="Stop (hard)").click()
-    panel.get_by_role("button", name="Start").and_(page.locator(":enabled")).wait_for()
+    panel.get_by_role("button", name="Start", exact=True).and_(page.locator(":enabled")).wait_for()
     assert panel.get_by_text("Off").first.is_visible()
     screenshot("06-vm-web1-stopped")
 
-    panel.get_by_role("button", name="Start").click()
+    panel.get_by_role("button", name="Start", exact=True).click()
     panel.get_by_role("button", name="Stop (hard)").and_(page.locator(":enabled")).wait_for()
 
     page.once("dialog", lambda dialog: dialog.accept())
