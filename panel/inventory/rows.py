@@ -40,8 +40,8 @@ _BADGES = {
     "off": '<span class="badge badge-off"><span aria-hidden="true">○</span> Off</span>',
 }
 _SLOT = "0"  # stands for the VM's segment in a reversed URL; replaced with its true value
-# Rows kept by what they show; emptied when full (the fleets of a few people fill it in one
-# table each, so a clean start costs one table's build). ~0.6 KB a row.
+# The last row made for each VM in each place, with that VM; emptied when full (the fleets of
+# a few people fill it in one table each, so a clean start costs one table's build).
 _MADE_MAX = 16_384
 _made: dict[Hashable, tuple[VirtualMachine, str]] = {}
 

@@ -36,12 +36,16 @@ def test_a_cancelled_watch_never_fires() -> None:
     watch = Watch(time.monotonic() + 0.1)
     watch.arm(a)
     watch.cancel()
-    time.sleep(0.4)
+    # A later watch that fires: the thread has passed the cancelled one's deadline by then.
+    later, later_peer = _pair()
+    after = Watch(time.monotonic() + 0.2)
+    after.arm(later)
+    assert later.recv(1) == b"" and after.fired
     assert not watch.fired
     peer.send(b"x")
     assert a.recv(1) == b"x"  # the socket was left alone
-    a.close()
-    peer.close()
+    for sock in (a, peer, later, later_peer):
+        sock.close()
 
 
 def test_arming_starts_no_thread_per_attempt() -> None:

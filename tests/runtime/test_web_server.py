@@ -107,13 +107,25 @@ def _burst(port: int, connections: int) -> Counter[int]:
     return answers
 
 
+def _listening(port: int) -> int:
+    """How many sockets listen on ``port`` (each process binds one of its own)."""
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    fields = (line.split() for line in lines)
+    return sum(1 for f in fields if f[1].endswith(f":{port:04X}") and f[3] == "0A")
+
+
+def _wait_for_three(launcher: subprocess.Popen[bytes], port: int) -> set[int]:
+    """Until the launcher runs three processes, each listening; their pids."""
+    deadline = time.monotonic() + 30
+    while len(children := _children(launcher.pid)) < 3 or _listening(port) < 3:
+        assert time.monotonic() < deadline, (children, _listening(port))
+        time.sleep(0.1)
+    return children
+
+
 def test_a_burst_of_connections_reaches_every_process(server) -> None:
     launcher, port = server
-    deadline = time.monotonic() + 30
-    while len(_children(launcher.pid)) < 3:  # all three listening before the burst
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    time.sleep(1.0)
+    _wait_for_three(launcher, port)
     answers = _burst(port, 60)
     assert sum(answers.values()) == 60
     assert set(answers) == _children(launcher.pid), answers
@@ -123,20 +135,12 @@ def test_a_burst_of_connections_reaches_every_process(server) -> None:
 
 def test_a_process_that_dies_is_started_again_and_sigterm_stops_them_all(server) -> None:
     launcher, port = server
-    deadline = time.monotonic() + 30
-    while len(_children(launcher.pid)) < 3:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    first = _children(launcher.pid)
-    victim = min(first)
+    victim = min(_wait_for_three(launcher, port))
     os.kill(victim, signal.SIGKILL)
-    while True:
-        now = _children(launcher.pid)
-        if len(now) == 3 and victim not in now:
-            break
-        assert time.monotonic() < deadline + 30, now
-        time.sleep(0.2)
-    _wait_answering(port)
+    while victim in _children(launcher.pid):  # until the launcher has reaped it
+        time.sleep(0.05)
+    now = _wait_for_three(launcher, port)
+    assert victim not in now
     launcher.send_signal(signal.SIGTERM)
     assert launcher.wait(timeout=30) == 0
     for pid in now:
