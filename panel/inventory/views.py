@@ -70,15 +70,16 @@ def group(request: HtmxHttpRequest, account: str, group: str) -> HttpResponse:
             query=filters.to_query(),
             fresh=wants_fresh(request),
         )
+    can = group_abilities(request.user, account, found.group.name)
     context = {
         "account": account,
         "group": found.group,
         "listing": found.listing,
         "filters": filters,
-        "can": group_abilities(request.user, account, found.group.name),
+        "can": can,
         "can_account": account_abilities(request.user, account),
+        "can_bulk": can.manage,
     }
-    context["can_bulk"] = group_abilities(request.user, account, found.group.name).manage
     return page_or_fragment(request, "inventory/group.html", "vm-table", context)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from panel.celery import app
-from panel.operations import engine, reconciler
+from panel.operations import dispatch, engine, reconciler
 
 
 @app.task(
@@ -24,7 +24,11 @@ from panel.operations import engine, reconciler
     ignore_result=True,
 )
 def run_operation(self: Any, operation_id: str) -> None:
-    engine.run(operation_id, task_id=str(self.request.id or ""))
+    dispatch.run_and_continue(
+        lambda op_id, task_id: engine.run(op_id, task_id=task_id),
+        operation_id,
+        str(self.request.id or ""),
+    )
 
 
 @app.task(name="panel.operations.reconcile_operations", ignore_result=True)
