@@ -62,6 +62,15 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
+def _no_team_state_kept() -> None:
+    """Each test's "running now" is read from its own database, not kept from the last test's
+    (the process keeps it for a second while no operation change is announced)."""
+    from panel.activity.selectors import forget_team_states
+
+    forget_team_states()
+
+
+@pytest.fixture(autouse=True)
 def _audit_table_emptied_after_transactional_tests(request) -> Iterator[None]:
     """On PostgreSQL, empty the append-only audit table before Django's post-test flush.
 

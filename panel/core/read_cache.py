@@ -26,7 +26,6 @@ Values are the client's frozen dataclasses, shared between requests without copy
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -39,11 +38,7 @@ import redis
 from django.conf import settings
 from django.http import HttpRequest
 
-from panel.core.redis_conn import shared_redis
-
-logger = logging.getLogger(__name__)
-
-REDIS_RETRY_SECONDS = 5.0  # after a failure, how long Redis is not asked again
+from panel.core.redis_conn import forget_outage, quietly
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +98,6 @@ class _Store:
 
 
 _store = _Store()
-_redis_down_until = 0.0
 
 
 def _generation_key(api_url: str) -> str:
@@ -111,15 +105,7 @@ def _generation_key(api_url: str) -> str:
 
 
 def _redis_call[T](call: Callable[[redis.Redis], T]) -> T | None:
-    global _redis_down_until
-    if time.monotonic() < _redis_down_until:
-        return None
-    try:
-        return call(shared_redis())
-    except (redis.RedisError, OSError) as error:
-        _redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
-        logger.warning("read cache off for %g s: no Redis (%s)", REDIS_RETRY_SECONDS, error)
-        return None
+    return quietly(call, "read cache")
 
 
 def writes_generation(api_url: str) -> int | None:
@@ -180,6 +166,5 @@ def wants_fresh(request: HttpRequest) -> bool:
 
 def clear() -> None:
     """Forget everything this process holds (tests)."""
-    global _redis_down_until
     _store.clear()
-    _redis_down_until = 0.0
+    forget_outage()

@@ -57,8 +57,12 @@ async def _next(stream: AsyncIterator[Any], timeout: float = 5) -> str:
 
 
 def _nudge(url: str, channel: str, op_id: Any) -> None:
+    """What the engine's announcement does (panel.activity.live.events): the team's
+    generation moves on, then the nudge."""
     body = {"id": str(op_id), "status": "?", "step_index": 0, "updated_at": None, "batch_id": None}
-    redis.Redis.from_url(url).publish(channel, json.dumps(body))
+    client = redis.Redis.from_url(url)
+    client.incr(events.TEAM_GENERATION)
+    client.publish(channel, json.dumps(body))
 
 
 async def _update(op_id: Any, **fields: Any) -> None:

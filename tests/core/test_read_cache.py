@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import RequestFactory
 
-from panel.core import read_cache
+from panel.core import read_cache, redis_conn
 
 API = "http://brain.test"
 
@@ -98,7 +98,7 @@ def test_with_redis_down_nothing_is_cached_and_redis_is_left_alone(settings, mon
     fetch = Fetch()
     assert not read(fetch).cached and not read(fetch).cached
     asked = []
-    monkeypatch.setattr(read_cache, "shared_redis", lambda: asked.append(1))
+    monkeypatch.setattr(redis_conn, "shared_redis", lambda: asked.append(1))
     read(fetch), read_cache.note_write(API)
     assert fetch.calls == 3 and asked == []  # within the retry pause
 

@@ -5,7 +5,8 @@ commit); the receiver here publishes it. The message is only a nudge — ``{"id"
 "step_index", "updated_at", "batch_id"}`` — and whoever listens (the streams in
 ``panel.activity.live.streams``) re-reads the row, because the database is the truth. It goes
 to three channels so that each page subscribes to exactly what it shows: one operation, the
-whole team ("running now"), or one batch.
+whole team ("running now"), or one batch. Each message also moves the team's generation on
+(``team_generation``), by which a process knows that the "running now" it keeps is stale.
 
 ``publish`` never raises: a Redis outage must not fail or slow down a step (the pages fall
 back to polling the database), so it logs and returns, with short socket timeouts.
@@ -21,12 +22,13 @@ import redis
 from django.db import transaction
 from django.dispatch import receiver
 
-from panel.core.redis_conn import shared_redis
+from panel.core.redis_conn import quietly, shared_redis
 from panel.operations.signals import batch_changed, operation_changed
 
 logger = logging.getLogger(__name__)
 
 TEAM_CHANNEL = "panel:ops"
+TEAM_GENERATION = "panel:ops:generation"  # how many operation changes have been announced
 
 
 def operation_channel(operation_id: object) -> str:
@@ -92,12 +94,18 @@ def _batch_changed(sender: Any, batch: Any, **kwargs: Any) -> None:
         logger.warning("batch %s: live status not published (%s)", batch.pk, error)
 
 
+def team_generation() -> int | None:
+    """How many operation changes have been announced (None: Redis cannot say)."""
+    return quietly(lambda r: int(r.get(TEAM_GENERATION) or 0), "kept team state")
+
+
 def _send(message: dict[str, Any]) -> None:
     body = json.dumps(message, separators=(",", ":"))
     try:
         # Short timeouts: a worker must never wait long on a Redis that is down, the step it
         # just committed is done.
         pipe = shared_redis().pipeline(transaction=False)
+        pipe.incr(TEAM_GENERATION)  # before the nudges: a listener that re-reads sees it moved
         for channel in channels_for(message):
             pipe.publish(channel, body)
         pipe.execute()

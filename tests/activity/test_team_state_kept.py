@@ -1,0 +1,77 @@
+""" "Running now" is kept per process and person for a second, while no change is announced."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from panel.activity import selectors
+from panel.activity.live import events
+from panel.core import redis_conn
+from tests.operations.helpers import operation_row
+
+
+@pytest.fixture
+def carol(db: Any, redis_url: str, settings: Any) -> Any:
+    settings.REDIS_URL = redis_url
+    return get_user_model().objects.create_user(username="carol", password="pw-kept-9f3k")
+
+
+def _running_op(user: Any) -> Any:
+    return operation_row(
+        user,
+        vm_id=101,
+        target_key=f"vm:{uuid.uuid4().int % 10**9}",
+        plan=[{"name": "power_on", "label": "power on", "args": {}}],
+        step_index=0,
+        started_at=timezone.now(),
+    )
+
+
+def _read(user: Any) -> tuple[int, int]:
+    """(running now, database queries it took)."""
+    with CaptureQueriesContext(connection) as queries:
+        count = selectors.team_state(user).count
+    return count, len(queries.captured_queries)
+
+
+def test_a_second_read_is_kept_and_an_announced_change_is_read_afresh(carol: Any) -> None:
+    first = _read(carol)
+    assert first[0] == 0 and first[1] > 0
+    op = _running_op(carol)  # written without an announcement: kept state does not know
+    assert _read(carol) == (0, 0)
+    events._operation_changed(sender=type(op), operation=op)  # the engine's announcement
+    assert _read(carol)[0] == 1
+
+
+def test_kept_for_a_second_at_most(carol: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _read(carol)
+    _running_op(carol)
+    monkeypatch.setattr(selectors, "TEAM_STATE_SECONDS", 0.0)
+    selectors.forget_team_states()
+    _read(carol)
+    assert _read(carol)[0] == 1 and _read(carol)[1] > 0  # nothing outlives its second
+
+
+def test_each_person_has_their_own(carol: Any) -> None:
+    dave = get_user_model().objects.create_user(username="dave", password="pw-kept-9f3k")
+    _running_op(carol)
+    assert _read(carol)[0] == 1
+    assert _read(dave)[0] == 0  # carol's operation is not one dave may see
+
+
+def test_without_redis_nothing_is_kept(carol: Any, settings: Any) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        _read(carol)
+        op = _running_op(carol)
+        assert _read(carol)[0] == 1
+        assert op.pk in {o.pk for o in selectors.team_state(carol).ops}
+    finally:
+        redis_conn.forget_outage()
