@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from panel.core.client_address import parse_trusted_proxies
 from panel.core.logging_config import logging_config
 from panel.core.secrets import dev_secret, env_list, secret_list
-from panel.core.settings_env import env_bool, env_int
+from panel.core.settings_env import env_bool, env_int, env_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PANEL_VAR_DIR", BASE_DIR / "var"))
@@ -341,6 +341,9 @@ PANEL_NOTIFY_ATTEMPTS = env_int("PANEL_NOTIFY_ATTEMPTS", 6)
 PANEL_NOTIFY_RETRY_SECONDS = float(os.environ.get("PANEL_NOTIFY_RETRY_SECONDS", "30"))
 # Seconds a webhook receiver has to answer.
 PANEL_WEBHOOK_TIMEOUT = float(os.environ.get("PANEL_WEBHOOK_TIMEOUT", "10"))
+# In production webhooks reach public addresses only, and these private networks besides
+# (comma-separated, e.g. "10.20.0.0/16"): see panel/webhooks/destinations.py.
+PANEL_WEBHOOK_PRIVATE_NETWORKS = env_networks("PANEL_WEBHOOK_PRIVATE_NETWORKS")
 
 # --- Content Security Policy (Django 6 built-in) ---------------------------------------------
 from django.utils.csp import CSP  # noqa: E402  (kept beside its only use)

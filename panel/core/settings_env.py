@@ -6,6 +6,7 @@ silently turn a protection off, so anything that is not clearly true or false is
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +24,20 @@ def env_bool(name: str, default: bool) -> bool:
     if raw in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be 1/0 (or true/false), not {raw!r}")
+
+
+def env_networks(name: str) -> tuple[str, ...]:
+    """A comma-separated list of IP networks ("10.20.0.0/16, fd00:1::/64"), each checked."""
+    found = []
+    for item in (part.strip() for part in os.environ.get(name, "").split(",")):
+        if item:
+            try:
+                found.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name}: {item!r} is not a network (e.g. 10.20.0.0/16)"
+                ) from None
+    return tuple(found)
 
 
 def env_int(name: str, default: int) -> int:

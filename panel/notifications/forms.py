@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 
 from panel import webhooks
 from panel.notifications.models import NotificationSettings
-from panel.notifications.services import SettingsChange, allow_loopback_http
+from panel.notifications.sending import webhook_destinations
+from panel.notifications.services import SettingsChange
 
 
 class NotificationSettingsForm(forms.Form):
@@ -45,7 +46,7 @@ class NotificationSettingsForm(forms.Form):
         url = str(self.cleaned_data.get("webhook_url") or "")
         if url:
             try:
-                webhooks.check_url(url, allow_loopback_http=allow_loopback_http())
+                webhooks.check_url(url, destinations=webhook_destinations())
             except webhooks.InvalidWebhookUrl as invalid:
                 raise ValidationError(str(invalid)) from invalid
         return url

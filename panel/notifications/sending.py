@@ -97,6 +97,14 @@ def _email(delivery: Delivery, person: NotificationSettings) -> str:
     return person.email
 
 
+def webhook_destinations() -> webhooks.Destinations:
+    """Public addresses and the listed private networks in production; anywhere (receivers on
+    this machine, over http too) in development and tests."""
+    return webhooks.Destinations.parse(
+        ",".join(settings.PANEL_WEBHOOK_PRIVATE_NETWORKS), anywhere=not settings.PRODUCTION
+    )
+
+
 def _webhook(delivery: Delivery, person: NotificationSettings) -> tuple[str, int]:
     if not (person.webhook_enabled and person.webhook_sealed):
         raise Undeliverable("Webhook notifications were turned off.", retry=False)
@@ -119,7 +127,7 @@ def _webhook(delivery: Delivery, person: NotificationSettings) -> tuple[str, int
             body,
             secret=secret,
             delivery_id=str(delivery.pk),
-            allow_loopback_http=not settings.PRODUCTION,
+            destinations=webhook_destinations(),
             read_timeout=settings.PANEL_WEBHOOK_TIMEOUT,
         )
     except webhooks.InvalidWebhookUrl as error:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +25,7 @@ from panel.core.actor import Actor
 from panel.notifications import tasks
 from panel.notifications.events import Event, trial_event
 from panel.notifications.models import Channel, Delivery, NotificationSettings
+from panel.notifications.sending import webhook_destinations
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,6 @@ def settings_for(user: Any) -> NotificationSettings:
     return found
 
 
-def allow_loopback_http() -> bool:
-    """http to this machine's own receivers: development and tests only."""
-    return not settings.PRODUCTION
-
-
 def notification_settings_update(*, actor: Actor, user: Any, change: SettingsChange) -> Saved:
     """Save someone's choices (validated by the form); audited without the URL's secret part."""
     current = settings_for(user)
@@ -63,7 +58,7 @@ def notification_settings_update(*, actor: Actor, user: Any, change: SettingsCha
     current.webhook_enabled = change.webhook_enabled
     current.everyone = change.everyone and user.is_superuser
     if change.webhook_url:
-        webhooks.check_url(change.webhook_url, allow_loopback_http=allow_loopback_http())
+        webhooks.check_url(change.webhook_url, destinations=webhook_destinations())
         current.webhook_sealed = sealing.seal({"url": change.webhook_url})
         current.webhook_shown = webhooks.shown_url(change.webhook_url)
     if current.webhook_enabled and not current.webhook_sealed:

@@ -8,8 +8,12 @@ token, retried for safe methods; a webhook is any URL someone typed, reached wit
 credential but a signature, never retried here (the caller schedules retries with back-off)
 and never followed anywhere else.
 
-- https only; plain http only to a loopback address, and only when the caller allows it
-  (development: a receiver on the same machine). No user name or password in the URL.
+- https only; plain http only to a loopback address, and only where the caller allows any
+  destination (development: a receiver on the same machine). No user name or password in
+  the URL.
+- Public addresses only, and the private networks the caller lists (``Destinations``,
+  ``destinations.py``): checked on the connected socket, so no name can lead a webhook to
+  the metadata service or the panel's own Redis.
 - Redirects are never followed (a 3xx is a failed delivery): the body and signature go to
   the URL that was checked, nowhere else.
 - Connect and read timeouts; the answer's body is never read — only its status matters, and
@@ -30,9 +34,12 @@ from urllib.parse import urlsplit
 
 import requests
 
+from panel.webhooks.destinations import Destinations, RefusedDestination
+
 __all__ = [
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
+    "Destinations",
     "InvalidWebhookUrl",
     "WebhookFailed",
     "check_url",
@@ -74,7 +81,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def check_url(url: str, *, allow_loopback_http: bool) -> None:
+def check_url(url: str, *, destinations: Destinations) -> None:
     """Refuse a URL webhooks may not go to (raises ``InvalidWebhookUrl`` saying why)."""
     if len(url) > MAX_URL_LENGTH:
         raise InvalidWebhookUrl(f"A webhook URL has at most {MAX_URL_LENGTH} characters.")
@@ -88,9 +95,13 @@ def check_url(url: str, *, allow_loopback_http: bool) -> None:
         raise InvalidWebhookUrl("A webhook URL needs a host name.")
     if parts.username or parts.password:
         raise InvalidWebhookUrl("Put no user name or password in a webhook URL.")
+    try:
+        destinations.check_literal(host)
+    except RefusedDestination as refused:
+        raise InvalidWebhookUrl(str(refused)) from None
     if parts.scheme == "https":
         return
-    if parts.scheme == "http" and allow_loopback_http and _is_loopback(host):
+    if parts.scheme == "http" and destinations.anywhere and _is_loopback(host):
         return
     if parts.scheme == "http" and _is_loopback(host):
         raise InvalidWebhookUrl("Plain http is allowed to this machine only outside production.")
@@ -136,13 +147,13 @@ def post(
     *,
     secret: str,
     delivery_id: str,
-    allow_loopback_http: bool,
+    destinations: Destinations,
     connect_timeout: float = 3.05,
     read_timeout: float = 10.0,
 ) -> int:
     """POST the JSON ``body`` to ``url``, signed; return the 2xx status, else raise
     ``WebhookFailed`` (``InvalidWebhookUrl`` before anything is sent)."""
-    check_url(url, allow_loopback_http=allow_loopback_http)
+    check_url(url, destinations=destinations)
     timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
@@ -153,6 +164,8 @@ def post(
     }
     with requests.Session() as session:
         session.trust_env = False  # no proxy or .netrc from the environment
+        session.mount("http://", destinations.adapter())
+        session.mount("https://", destinations.adapter())
         try:
             response = session.post(
                 url,
@@ -162,6 +175,8 @@ def post(
                 allow_redirects=False,
                 stream=True,  # the body is never read
             )
+        except RefusedDestination as refused:
+            raise InvalidWebhookUrl(str(refused)) from None
         except requests.Timeout as error:
             raise WebhookFailed("The receiver did not answer in time.") from error
         except requests.RequestException as error:

@@ -90,7 +90,11 @@ def test_what_is_refused(data, says):
 
 
 def test_webhook_urls():
-    check = webhooks.check_url
+    production, development = webhooks.Destinations(), webhooks.Destinations(anywhere=True)
+
+    def check(url: str, allow_loopback_http: bool) -> None:
+        webhooks.check_url(url, destinations=development if allow_loopback_http else production)
+
     check("https://hooks.slack.com/services/T/B/x", allow_loopback_http=False)
     check("http://127.0.0.1:8080/hook", allow_loopback_http=True)  # outside production
     for url, loopback_ok in [
@@ -119,3 +123,16 @@ def test_send_me_a_test_and_the_log():
     assert log.lstrip().startswith('<section id="notify-log"')
     # Nobody sees anyone else's log.
     assert "Test notification" not in _client(person("bob")).get(PAGE).content.decode()
+
+
+def test_in_production_a_webhook_to_a_private_address_is_refused_unless_listed(settings):
+    settings.PRODUCTION = True
+    client = _client(person("alice"))
+    refused = client.post(PAGE, {"webhook_enabled": "on", "webhook_url": "https://10.1.2.3/h"})
+    assert refused.status_code == 400 and "not a public address" in refused.content.decode()
+    settings.PANEL_WEBHOOK_PRIVATE_NETWORKS = ("10.1.0.0/16",)
+    saved = client.post(PAGE, {"webhook_enabled": "on", "webhook_url": "https://10.1.2.3/h"})
+    assert saved.status_code == 200
+    assert NotificationSettings.objects.get(user__username="alice").webhook_shown == (
+        "https://10.1.2.3/…"
+    )
