@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import dateformat, timezone
 
 from panel.bigv import (
     BadCredentials,
@@ -18,6 +17,7 @@ from panel.bigv import (
     TransportError,
     Unauthorized,
 )
+from panel.core.lock_words import locked_message
 from panel.credentials.crypto import CredentialError, PendingLogin, open_pending_login
 
 _API_KEY_PREFIX = "apikey."
@@ -34,8 +34,6 @@ NOT_ACCEPTED_CODE = "That code was not accepted."
 UNREACHABLE = "BigV could not be reached — try again."
 STEP_EXPIRED = "The code step timed out or could not be read — enter your password again."
 THROTTLED = "Too many failed attempts to connect to BigV. Try again after {time}"
-# Said when the lock holds from every address, so the person knows whom to ask.
-ASK_ADMIN = ", or ask an administrator to lift the lock."
 
 
 class ApiKeyForm(forms.Form):
@@ -152,7 +150,4 @@ def auth_error_message(error: BigVError, *, api_key: bool = False) -> tuple[str 
 
 def throttled_message(until: dt.datetime, *, every_address: bool) -> str:
     """Why nothing was sent to BigV, and when to try again (in the panel's time zone)."""
-    local = timezone.localtime(until)
-    same_day = local.date() == timezone.localtime().date()
-    when = dateformat.format(local, "H:i" if same_day else "j M H:i")
-    return THROTTLED.format(time=when) + (ASK_ADMIN if every_address else ".")
+    return locked_message(THROTTLED, until, every_address=every_address)

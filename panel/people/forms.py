@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.utils import dateformat, timezone
 
 from panel.core.client_address import client_address
+from panel.core.lock_words import locked_message
 from panel.people import throttle
 
 THROTTLED_LOGIN = "Too many failed log-in attempts. Try again after {time}"
 THROTTLED_CHANGE = "Too many wrong passwords. Try again after {time}"
-# Said when the whole account is locked (from every address), so the person knows whom to ask.
-ASK_ADMIN = ", or ask an administrator to lift the lock."
-
-
-def retry_time(until: dt.datetime) -> str:
-    """When a lock ends, in the panel's time zone: "14:05", or "3 Dec 14:05" on another day."""
-    local = timezone.localtime(until)
-    same_day = local.date() == timezone.localtime().date()
-    return dateformat.format(local, "H:i" if same_day else "j M H:i")
 
 
 def throttled_message(template: str, lock: throttle.Lock) -> str:
-    return template.format(time=retry_time(lock.until)) + (ASK_ADMIN if lock.every_address else ".")
+    return locked_message(template, lock.until, every_address=lock.every_address)
 
 
 class PanelLoginForm(AuthenticationForm):
