@@ -342,7 +342,7 @@ PANEL_NOTIFY_RETRY_SECONDS = float(os.environ.get("PANEL_NOTIFY_RETRY_SECONDS", 
 # Seconds a webhook receiver has to answer.
 PANEL_WEBHOOK_TIMEOUT = float(os.environ.get("PANEL_WEBHOOK_TIMEOUT", "10"))
 # In production webhooks reach public addresses only, and these private networks besides
-# (comma-separated, e.g. "10.20.0.0/16"): see panel/webhooks/destinations.py.
+# (comma-separated, e.g. "10.20.0.0/16"): see panel/bigv/outbound.py.
 PANEL_WEBHOOK_PRIVATE_NETWORKS = env_networks("PANEL_WEBHOOK_PRIVATE_NETWORKS")
 
 # --- Content Security Policy (Django 6 built-in) ---------------------------------------------

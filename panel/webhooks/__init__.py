@@ -1,18 +1,18 @@
-"""The webhook sender: one signed JSON POST to a URL a person chose — the panel's only HTTP
-besides the BigV client (``panel.bigv``).
+"""The webhook sender: one signed JSON POST to a URL a person chose.
 
-Like ``panel.bigv`` it knows nothing of Django or the rest of the panel, and it is the one
-other package ruff lets import ``requests`` (docs/architecture.md, "The client"). It is not
-part of ``panel.bigv`` because the rules differ: BigV is a known host reached with a person's
-token, retried for safe methods; a webhook is any URL someone typed, reached with no
-credential but a signature, never retried here (the caller schedules retries with back-off)
-and never followed anywhere else.
+Like ``panel.bigv`` it knows nothing of Django or the rest of the panel. The HTTP itself is
+``panel.bigv.outbound`` (only ``panel.bigv`` speaks HTTP, docs/architecture.md "The client"),
+kept apart from the BigV transport because the rules differ: BigV is a known host reached
+with a person's token, retried for safe methods; a webhook is any URL someone typed, reached
+with no credential but a signature, never retried here (the caller schedules retries with
+back-off) and never followed anywhere else. This package decides what may be sent where,
+signs it and words the outcome.
 
 - https only; plain http only to a loopback address, and only where the caller allows any
   destination (development: a receiver on the same machine). No user name or password in
   the URL.
 - Public addresses only, and the private networks the caller lists (``Destinations``,
-  ``destinations.py``): checked on the connected socket, so no name can lead a webhook to
+  ``panel.bigv.outbound``): checked on the connected socket, so no name can lead a webhook to
   the metadata service or the panel's own Redis.
 - Redirects are never followed (a 3xx is a failed delivery): the body and signature go to
   the URL that was checked, nowhere else.
@@ -32,9 +32,8 @@ import ipaddress
 import time
 from urllib.parse import urlsplit
 
-import requests
-
-from panel.webhooks.destinations import Destinations, RefusedDestination
+from panel.bigv.outbound import Destinations, RefusedDestination, post_once
+from panel.bigv.outbound import OutboundFailed as WebhookFailed
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -60,16 +59,6 @@ TOLERANCE_SECONDS = 300
 
 class InvalidWebhookUrl(ValueError):
     """The URL may not receive webhooks (scheme, host, or credentials in it)."""
-
-
-class WebhookFailed(Exception):
-    """The POST did not succeed. ``status`` is the receiver's answer (None: no answer);
-    ``retry`` says whether trying again later may help."""
-
-    def __init__(self, message: str, *, status: int | None = None, retry: bool = True) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retry = retry
 
 
 def _is_loopback(host: str) -> bool:
@@ -162,42 +151,14 @@ def post(
         TIMESTAMP_HEADER: str(timestamp),
         SIGNATURE_HEADER: sign(secret, timestamp, body),
     }
-    with requests.Session() as session:
-        session.trust_env = False  # no proxy or .netrc from the environment
-        session.mount("http://", destinations.adapter())
-        session.mount("https://", destinations.adapter())
-        try:
-            response = session.post(
-                url,
-                data=body,
-                headers=headers,
-                timeout=(connect_timeout, read_timeout),
-                allow_redirects=False,
-                stream=True,  # the body is never read
-            )
-        except RefusedDestination as refused:
-            raise InvalidWebhookUrl(str(refused)) from None
-        except requests.Timeout as error:
-            raise WebhookFailed("The receiver did not answer in time.") from error
-        except requests.RequestException as error:
-            raise WebhookFailed(
-                f"Could not reach the receiver ({type(error).__name__})."
-            ) from error
-        status = response.status_code
-        response.close()
-    return _judged(status)
-
-
-def _judged(status: int) -> int:
-    if 200 <= status < 300:
-        return status
-    if 300 <= status < 400:
-        raise WebhookFailed(
-            f"The receiver redirected ({status}); redirects are not followed.",
-            status=status,
-            retry=False,
+    try:
+        return post_once(
+            url,
+            body,
+            headers,
+            destinations=destinations,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
         )
-    # A 4xx says this request is wrong for this receiver (a revoked or mistyped URL): sending
-    # it again will not help — except "too early", "too many" and a timeout of its own.
-    retry = status >= 500 or status in (408, 425, 429)
-    raise WebhookFailed(f"The receiver answered {status}.", status=status, retry=retry)
+    except RefusedDestination as refused:
+        raise InvalidWebhookUrl(str(refused)) from None

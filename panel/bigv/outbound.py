@@ -1,7 +1,10 @@
-"""Where a webhook may connect: public addresses, and the private networks an operator lists.
+"""The panel's one HTTP request that is not to BigV: a POST to a URL a person typed (a
+webhook, ``panel.webhooks``), with no token, sent once, never redirected, its answer's body
+never read, and only where ``Destinations`` allows.
 
-A webhook URL is typed by a person, and the panel's workers POST to it. Left alone they would
-go wherever it points: the cloud's metadata service (169.254.169.254), the panel's own Redis
+Where it may connect: public addresses, and the private networks an operator lists. The
+URL is typed by a person, and the panel's workers POST to it. Left alone they would go
+wherever it points: the cloud's metadata service (169.254.169.254), the panel's own Redis
 or database, an admin page on the office network. So in production a webhook reaches public
 (globally routable) addresses only, plus the networks named in
 ``PANEL_WEBHOOK_PRIVATE_NETWORKS`` (a team's own chat server, say); development and tests
@@ -20,6 +23,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -29,6 +33,16 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 class RefusedDestination(ValueError):
     """The address a webhook would reach is not one webhooks may go to."""
+
+
+class OutboundFailed(Exception):
+    """The POST did not succeed. ``status`` is the receiver's answer (None: no answer);
+    ``retry`` says whether trying again later may help."""
+
+    def __init__(self, message: str, *, status: int | None = None, retry: bool = True) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry = retry
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
@@ -113,3 +127,53 @@ class _CheckingAdapter(HTTPAdapter):
             "http": type("CheckingPool", (HTTPConnectionPool,), {"ConnectionCls": http}),
             "https": type("CheckingTlsPool", (HTTPSConnectionPool,), {"ConnectionCls": https}),
         }
+
+
+def post_once(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    destinations: Destinations,
+    connect_timeout: float,
+    read_timeout: float,
+) -> int:
+    """POST ``body`` to ``url``; return the 2xx status, else raise ``OutboundFailed``
+    (``RefusedDestination`` if the connection reached an address not allowed)."""
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy or .netrc from the environment
+        session.mount("http://", destinations.adapter())
+        session.mount("https://", destinations.adapter())
+        try:
+            response = session.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=(connect_timeout, read_timeout),
+                allow_redirects=False,
+                stream=True,  # the body is never read
+            )
+        except requests.Timeout as error:
+            raise OutboundFailed("The receiver did not answer in time.") from error
+        except requests.RequestException as error:
+            raise OutboundFailed(
+                f"Could not reach the receiver ({type(error).__name__})."
+            ) from error
+        status = response.status_code
+        response.close()
+    return _judged(status)
+
+
+def _judged(status: int) -> int:
+    if 200 <= status < 300:
+        return status
+    if 300 <= status < 400:
+        raise OutboundFailed(
+            f"The receiver redirected ({status}); redirects are not followed.",
+            status=status,
+            retry=False,
+        )
+    # A 4xx says this request is wrong for this receiver (a revoked or mistyped URL): sending
+    # it again will not help — except "too early", "too many" and a timeout of its own.
+    retry = status >= 500 or status in (408, 425, 429)
+    raise OutboundFailed(f"The receiver answered {status}.", status=status, retry=retry)
