@@ -18,7 +18,8 @@ schedule is refused here too. tests/bigv/test_fast_decode.py holds all of this t
 
 Whatever is refused here (a wrong type, a null, malformed JSON, a duplicated key of the
 wrong type) the caller reads again the reference way, ``json.loads`` and ``from_json``, whose
-errors name ``what.key`` as they always have. A good answer is read once.
+errors name ``what.key`` as they always have. A good answer is read once; a large one equal
+byte for byte to one read a moment before is not read again (``_kept_answers.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 import msgspec
 
 from ._json import ListOf
+from ._kept_answers import KeptAnswers
 from .backup_types import Backup
 from .types import Account, Disc, Group, NetworkInterface, VirtualMachine
 
@@ -37,6 +39,8 @@ from .types import Account, Disc, Group, NetworkInterface, VirtualMachine
 Refused = ValueError
 
 TypedParser = Callable[[bytes], Any]
+# Large answers already decoded, by their bytes (_kept_answers.py): shared by every reader.
+KEPT = KeptAnswers()
 Discs = Callable[[Any], Iterable[Disc]]
 
 
@@ -62,7 +66,7 @@ def _reader(cls: type[Any], discs: Discs, *, many: bool) -> TypedParser:
     shape: Any = list[cls] if many else cls  # type: ignore[valid-type]
     decoder = msgspec.json.Decoder(shape)
 
-    def read(content: bytes) -> Any:
+    def decode(content: bytes) -> Any:
         value = decoder.decode(content)
         # from_json reads start_at or else start_date: where start_at is empty it may have
         # read a start_date that msgspec dropped as unknown.
@@ -70,6 +74,11 @@ def _reader(cls: type[Any], discs: Discs, *, many: bool) -> TypedParser:
             if not all(s.start_at for d in discs(item) for s in d.backup_schedules):
                 raise Refused("a backup schedule without start_at")
         return value
+
+    def read(content: bytes) -> Any:
+        value = KEPT.decoded(decode, content, decode)
+        # A kept list is shared: each caller gets a list of its own (the items are frozen).
+        return list(value) if many else value
 
     return read
 

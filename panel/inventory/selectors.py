@@ -9,6 +9,7 @@ until someone writes through the panel; ``fresh`` asks BigV again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -92,8 +93,7 @@ def group_vm_listing(
 
     def fetch() -> tuple[Group, VmSet]:
         found = client.group(account, group, overview=True, include_deleted=deleted)
-        rows = (VmRow(account, found.name, vm) for vm in found.virtual_machines)
-        return found, VmSet.of(rows, show_deleted=deleted)
+        return found, _group_rows(account, found, deleted)
 
     read = client.cached(
         ("group", account, group, deleted), fetch, weight=lambda g: len(g[1].rows), fresh=fresh
@@ -103,6 +103,32 @@ def group_vm_listing(
     query = replace(query, account="", group="")
     listing = table.apply(rows, query, as_of=read.fetched_at)
     return GroupListing(account=account, group=found, listing=listing)
+
+
+# The rows made from the last group reads, with the group each was made from. A group read
+# afresh whose answer was byte for byte the one before comes back as the very same value
+# (panel.bigv._kept_answers): its rows are then these, their markup already made. The rows
+# depend on the group, the account's name and ``deleted`` only, never on who reads them.
+# Emptied when they hold more than _ROWS_MAX rows (a clean start costs one build per group).
+_ROWS_MAX = 20_000
+_row_sets: dict[tuple[str, int, bool], tuple[Group, VmSet]] = {}
+_row_sets_lock = threading.Lock()
+
+
+def _group_rows(account: str, found: Group, deleted: bool) -> VmSet:
+    key = (account, found.id, deleted)
+    kept = _row_sets.get(key)
+    if kept is not None and kept[0] is found:
+        return kept[1]
+    made = VmSet.of(
+        (VmRow(account, found.name, vm) for vm in found.virtual_machines), show_deleted=deleted
+    )
+    with _row_sets_lock:
+        _row_sets[key] = (found, made)
+        if sum(len(rows.rows) for _, rows in _row_sets.values()) > _ROWS_MAX:
+            _row_sets.clear()
+            _row_sets[key] = (found, made)
+    return made
 
 
 def all_vm_listing(*, client: PanelClient, query: VmQuery, fresh: bool = False) -> VmListing:

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from panel.inventory import rows
+from panel.inventory import rows, selectors
 from tests.inventory.helpers import HTMX, text
-from tests.vms.helpers import sim_patch, vm_id_of
+from tests.vms.helpers import sim_call, sim_patch, vm_id_of
 
 WEB = "/accounts/demo/groups/web/"
 RELOAD = {"HTTP_CACHE_CONTROL": "max-age=0"}
@@ -79,3 +79,43 @@ def test_what_is_kept_is_bounded(demo_client, sim, built, monkeypatch):
     built.clear()
     demo_client.get(WEB, **RELOAD)
     assert built  # emptied when full: some rows are built again, and the page is whole
+
+
+def test_a_large_group_read_again_unchanged_reuses_its_rows(demo_client, sim, built):
+    # A large answer equal to the last one is the same decoded group (panel.bigv
+    # ._kept_answers), and the rows made from it are reused whole, markup and all.
+    sim_call(sim, "POST", "/populate", {"account": "demo", "group": "big", "vms": 120})
+    url = "/accounts/demo/groups/big/"
+    first = text(demo_client.get(url, **RELOAD))
+    assert len(built) == 120
+    kept = {key: rows for key, (_, rows) in selectors._row_sets.items() if key[0] == "demo"}
+    built.clear()
+    again = text(demo_client.get(url, **RELOAD))
+    assert built == []
+    assert again.count('<tr class="vm-row') == first.count('<tr class="vm-row') == 120
+    now = {key: rows for key, (_, rows) in selectors._row_sets.items() if key[0] == "demo"}
+    assert any(now[key] is rows for key, rows in kept.items())
+
+    name = vm_names_in(again)[5]
+    sim_patch(sim, vm_id_of(sim, name), cores=7)
+    changed = text(demo_client.get(url, **RELOAD))
+    assert built == [name]  # a new read: the other rows still come from what was kept
+    assert '<td class="num">7</td>' in _row_of(changed, name)
+
+
+def test_the_kept_row_sets_are_bounded(demo_client, sim, monkeypatch):
+    monkeypatch.setattr(selectors, "_row_sets", {})
+    monkeypatch.setattr(selectors, "_ROWS_MAX", 4)  # web holds three VMs, db two
+    demo_client.get(WEB, **RELOAD)
+    assert len(selectors._row_sets) == 1
+    demo_client.get("/accounts/demo/groups/db/", **RELOAD)
+    assert [key[1] for key in selectors._row_sets] == [group_id(sim, "db")]
+
+
+def group_id(sim, name: str) -> int:
+    with sim.world.lock:
+        return sim.world.group_names[sim.world.account_by_name["demo"]][name]
+
+
+def vm_names_in(page: str) -> list[str]:
+    return re.findall(r'<tr class="vm-row[^"]*" data-vm="([^"]+)">', page)
