@@ -6,10 +6,8 @@ BigV answers for an object one may not read.
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +15,7 @@ from django.core.paginator import Page
 from django.db.models import Q
 
 from panel.access import visibility
-from panel.activity.live.events import team_generation
+from panel.activity.kept import KeptWhileQuiet
 from panel.operations import selectors
 from panel.operations.models import Batch, Operation
 
@@ -67,51 +65,37 @@ def actor_usernames(user: Any) -> list[str]:
 Visible = Callable[[Any], bool] | None
 
 
-# "Running now" is in every page's header and every render of the team stream; read afresh
-# it is two ORM queries, ~0.45 ms, a twentieth of a small page. Each process keeps each
-# person's answer for a second at most, and only while no operation changed: every change
-# the engine announces moves the team's generation on, which is read from Redis first
-# (~35 µs). The second bounds what no announcement covers (a lease renewed; access granted
-# or withdrawn). Without Redis nothing is kept.
-TEAM_STATE_SECONDS = 1.0
-_TEAM_STATES_KEPT = 1000  # people at once per process, far more than a team has
-_team_states: dict[Hashable, tuple[float, TeamState]] = {}
-_team_states_lock = threading.Lock()
+# Kept per process and person while no operation change is announced (panel.activity.kept).
+TEAM_STATES: KeptWhileQuiet[TeamState] = KeptWhileQuiet(seconds=1.0, most=1000)
+# A VM's operation, for its page: the same for everyone who may see the VM.
+VM_OPERATIONS: KeptWhileQuiet[Operation | None] = KeptWhileQuiet(seconds=1.0, most=5000)
 
 
 def team_state(user: Any, visible: Visible = None, *, known: bool = False) -> TeamState:
     """What runs now that ``user`` may see (``known``: ``visible`` is already their test,
     ``panel.access.visibility.operations_test``)."""
-    generation = team_generation()
-    key = (getattr(user, "pk", None), generation)
-    if generation is not None:
-        kept = _team_states.get(key)
-        if kept is not None and kept[0] > time.monotonic():
-            return kept[1]
-    if not known:
-        visible = visibility.operations_test(user)
-    now = selectors.active_now(visible)
-    waits = now.unattended
-    state = TeamState(
-        count=now.count, ops=now.ops, unattended=len(waits), unattended_for=max(waits, default=0)
-    )
-    if generation is not None:
-        _keep_team_state(key, state)
-    return state
+
+    def read() -> TeamState:
+        now = selectors.active_now(visible if known else visibility.operations_test(user))
+        waits = now.unattended
+        return TeamState(
+            count=now.count,
+            ops=now.ops,
+            unattended=len(waits),
+            unattended_for=max(waits, default=0),
+        )
+
+    return TEAM_STATES.read(getattr(user, "pk", None), read)
 
 
-def _keep_team_state(key: Hashable, state: TeamState) -> None:
-    now = time.monotonic()
-    with _team_states_lock:
-        if len(_team_states) >= _TEAM_STATES_KEPT:
-            for stale in [k for k, (until, _) in _team_states.items() if until <= now]:
-                del _team_states[stale]
-            if len(_team_states) >= _TEAM_STATES_KEPT:
-                _team_states.clear()
-        _team_states[key] = (now + TEAM_STATE_SECONDS, state)
+def vm_operation(vm_id: int | None) -> Operation | None:
+    """The VM's active operation, else its latest one if it ended a short while ago."""
+    if vm_id is None:
+        return None
+    return VM_OPERATIONS.read(vm_id, lambda: selectors.operation_for_vm(vm_id))
 
 
 def forget_team_states() -> None:
-    """Drop every kept "running now" (tests)."""
-    with _team_states_lock:
-        _team_states.clear()
+    """Drop every kept "running now" and VM operation (tests)."""
+    TEAM_STATES.forget()
+    VM_OPERATIONS.forget()

@@ -1,4 +1,5 @@
-""" "Running now" is kept per process and person for a second, while no change is announced."""
+""" "Running now" is kept per process and person for a second, and a VM's operation per process
+and VM, while no change is announced (panel.activity.kept)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def test_a_second_read_is_kept_and_an_announced_change_is_read_afresh(carol: Any
 def test_kept_for_a_second_at_most(carol: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     _read(carol)
     _running_op(carol)
-    monkeypatch.setattr(selectors, "TEAM_STATE_SECONDS", 0.0)
+    monkeypatch.setattr(selectors.TEAM_STATES, "seconds", 0.0)
     selectors.forget_team_states()
     _read(carol)
     assert _read(carol)[0] == 1 and _read(carol)[1] > 0  # nothing outlives its second
@@ -75,3 +76,34 @@ def test_without_redis_nothing_is_kept(carol: Any, settings: Any) -> None:
         assert op.pk in {o.pk for o in selectors.team_state(carol).ops}
     finally:
         redis_conn.forget_outage()
+
+
+def _vm_operation(vm_id: int) -> tuple[Any, int]:
+    """(the VM's operation, database queries it took)."""
+    with CaptureQueriesContext(connection) as queries:
+        op = selectors.vm_operation(vm_id)
+    return op, len(queries.captured_queries)
+
+
+def test_a_vm_operation_is_kept_until_a_change_is_announced(carol: Any) -> None:
+    target = uuid.uuid4().int % 10**9
+    assert _vm_operation(target) == (None, 1)
+    op = operation_row(
+        carol,
+        vm_id=target,
+        target_key=f"vm:{target}",
+        plan=[{"name": "power_on", "label": "power on", "args": {}}],
+    )
+    assert _vm_operation(target) == (None, 0)  # written without an announcement
+    events._operation_changed(sender=type(op), operation=op)
+    found, queries = _vm_operation(target)
+    assert found is not None and found.pk == op.pk and queries == 1
+    assert _vm_operation(target)[1] == 0
+
+
+def test_a_vm_operation_is_kept_for_a_second_at_most(
+    carol: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors.VM_OPERATIONS, "seconds", 0.0)
+    _vm_operation(7)
+    assert _vm_operation(7)[1] == 1

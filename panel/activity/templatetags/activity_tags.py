@@ -174,7 +174,7 @@ def team_state(context: template.Context) -> TeamState:
 @register.simple_tag
 def vm_operation(vm: Any) -> Operation | None:
     """The VM's active operation, or its latest one if it ended a short while ago."""
-    return selectors.operation_for_vm(getattr(vm, "id", None))
+    return activity_selectors.vm_operation(getattr(vm, "id", None))
 
 
 @register.simple_tag
