@@ -100,8 +100,8 @@ def _email(delivery: Delivery, person: NotificationSettings) -> str:
 def webhook_destinations() -> webhooks.Destinations:
     """Public addresses and the listed private networks in production; anywhere (receivers on
     this machine, over http too) in development and tests."""
-    return webhooks.Destinations.parse(
-        ",".join(settings.PANEL_WEBHOOK_PRIVATE_NETWORKS), anywhere=not settings.PRODUCTION
+    return webhooks.Destinations.of(
+        settings.PANEL_WEBHOOK_PRIVATE_NETWORKS, anywhere=not settings.PRODUCTION
     )
 
 

@@ -43,12 +43,10 @@ def test_only_public_addresses_by_default(address: str) -> None:
 
 def test_public_addresses_listed_networks_and_anywhere() -> None:
     assert STRICT.allows(PUBLIC) and STRICT.allows("2606:4700::1111")
-    office = Destinations.parse("10.20.0.0/16, fd00:1::/64", anywhere=False)
+    office = Destinations.of(("10.20.0.0/16", "fd00:1::/64"), anywhere=False)
     assert office.allows("10.20.1.5") and office.allows("fd00:1::5") and office.allows(PUBLIC)
     assert not office.allows("10.21.0.1") and not office.allows("127.0.0.1")
     assert Destinations(anywhere=True).allows("127.0.0.1")
-    with pytest.raises(ValueError, match=re.escape("'10.0.0.300/8' is not a network")):
-        Destinations.parse("10.0.0.300/8", anywhere=False)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +60,7 @@ def test_a_url_naming_another_address_is_refused_when_saved(url: str) -> None:
 
 def test_names_and_listed_networks_pass_the_check() -> None:
     webhooks.check_url("https://hooks.slack.com/services/T/B/x", destinations=STRICT)
-    office = Destinations.parse("10.20.0.0/16", anywhere=False)
+    office = Destinations.of(("10.20.0.0/16",), anywhere=False)
     webhooks.check_url("https://10.20.1.5/hook", destinations=office)
 
 
