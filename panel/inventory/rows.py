@@ -34,11 +34,16 @@ from panel.bigv.types import VirtualMachine
 from panel.core.templatetags.panel_format import gib, mib, url_segment
 from panel.inventory.table import VmRow
 
+# The rows are ASCII (their own symbols as character references; BigV's names are DNS
+# labels): a table of ASCII rows is joined and encoded by copying, where one non-ASCII
+# character makes Python transcode every row (0.33 ms for 500 rows, 1.3 ms for 2000).
 _BADGES = {
     "deleted": '<span class="badge badge-deleted">Deleted</span>',
-    "running": '<span class="badge badge-on"><span aria-hidden="true">●</span> Running</span>',
-    "off": '<span class="badge badge-off"><span aria-hidden="true">○</span> Off</span>',
+    "running": '<span class="badge badge-on"><span aria-hidden="true">&#9679;</span>'
+    " Running</span>",
+    "off": '<span class="badge badge-off"><span aria-hidden="true">&#9675;</span> Off</span>',
 }
+_DASH = "&#8212;"  # an em dash: no value
 _SLOT = "0"  # stands for the VM's segment in a reversed URL; replaced with its true value
 # The last row made for each VM in each place, with that VM; emptied when full (the fleets of
 # a few people fill it in one table each, so a clean start costs one table's build).
@@ -47,7 +52,7 @@ _made: dict[Hashable, tuple[VirtualMachine, str]] = {}
 
 
 def _or_dash(value: str | None) -> str:
-    return escape(value) if value else "—"
+    return escape(value) if value else _DASH
 
 
 class _Links:

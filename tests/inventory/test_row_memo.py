@@ -119,3 +119,12 @@ def group_id(sim, name: str) -> int:
 
 def vm_names_in(page: str) -> list[str]:
     return re.findall(r'<tr class="vm-row[^"]*" data-vm="([^"]+)">', page)
+
+
+def test_the_rows_are_ascii(demo_client, sim):
+    # Joined and encoded by copying (panel.inventory.rows): a non-ASCII character in a row
+    # would make every row of a large table be transcoded.
+    page = text(demo_client.get(WEB, **RELOAD))
+    body = page[page.index("<tbody") : page.index("</tbody>")]
+    assert vm_names_in(body) and body.isascii()
+    assert "&#9679;</span> Running" in body or "&#9675;</span> Off" in body
