@@ -17,7 +17,9 @@ runs on a thread kept from earlier requests rather than one started (and joined)
 
 Measured again (uvicorn, one process, 600 sequential logins): 3.7 ms a page here against
 5.3 to 6.0 ms under Django's stock ``get_asgi_application()``; reusing threads alone is about
-0.45 ms of that (3.5 against 3.95 ms). ``tests/runtime/test_page_threads.py`` pins what both
+0.45 ms of that (3.5 against 3.95 ms). Again later, uvicorn, one process, the VM page and
+the BigV connection page: 6.2 to 7.1 ms and 4.9 ms here, 8.7 to 11.2 ms and 5.9 to 7.5 ms
+under the stock handler. ``tests/runtime/test_page_threads.py`` pins what both
 rely on: Django awaits ``get_response_async`` once per request and builds the chain that
 ``load_middleware`` is asked for (a page costs a fixed few thread hops, not two per layer),
 and asgiref's ``ThreadSensitiveContext(executor=...)``.
