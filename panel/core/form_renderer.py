@@ -8,11 +8,10 @@ below is exactly what ``django/forms/widgets/select.html`` and ``select_option.h
 produce (a test compares the two), with the same escaping; any other widget, and a select
 whose options use another template, still goes through the templates.
 
-Measured against the supported alternatives, the VM page in-process when it drew them (fastest
-of 60):
-this renderer 21 to 25 ms, Django's ``DjangoTemplates`` renderer 37 to 46 ms, its ``Jinja2``
-renderer (Django's own Jinja2 widget templates) 74 to 94 ms. The send-key lists are moreover
-rendered once per process (template fragment cache, ``vms/_panel.html``).
+Measured against the supported alternatives, the VM page in-process when it drew them
+(fastest of 60): this renderer 21 to 25 ms, Django's ``DjangoTemplates`` renderer 37 to 46
+ms, its ``Jinja2`` renderer (Django's own Jinja2 widget templates) 74 to 94 ms. The send-key
+lists are moreover rendered once per process (template fragment cache, ``vms/_panel.html``).
 
 Since the VM page opens its forms on demand, its first answer draws no select; the pages
 that do still pay for this renderer. In-process medians of 25, this renderer against
