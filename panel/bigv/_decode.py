@@ -76,7 +76,7 @@ def _reader(cls: type[Any], discs: Discs, *, many: bool) -> TypedParser:
         return value
 
     def read(content: bytes) -> Any:
-        value = KEPT.decoded(decode, content, decode)
+        value = KEPT.decoded(content, decode)
         # A kept list is shared: each caller gets a list of its own (the items are frozen).
         return list(value) if many else value
 

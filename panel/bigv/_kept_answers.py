@@ -34,13 +34,13 @@ class KeptAnswers:
         self._size = 0
         self._lock = threading.Lock()
 
-    def decoded(self, reader: Hashable, content: bytes, decode: Callable[[bytes], Any]) -> Any:
-        """What ``decode(content)`` gives: kept from an equal body read before, or decoded
-        now (and kept, if the body is large enough). ``decode``'s errors pass through and
-        keep nothing."""
+    def decoded(self, content: bytes, decode: Callable[[bytes], Any]) -> Any:
+        """What ``decode(content)`` gives: kept from an equal body ``decode`` read before, or
+        decoded now (and kept, if the body is large enough). ``decode``'s errors pass through
+        and keep nothing."""
         if len(content) < self.min_bytes or len(content) > self.max_bytes:
             return decode(content)
-        key = (reader, len(content), content[:_EDGE], content[-_EDGE:])
+        key = (decode, len(content), content[:_EDGE], content[-_EDGE:])
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
