@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from matplotlib.axes import Axes
 
 def _pages(ax: Axes, data: dict[str, Any]) -> None:
     rows = data["rows"]
-    labels = [f"{r['page']}\n({r['world']})" for r in rows]
+    # Long names wrapped: a dozen bars side by side leave each label about 14 characters.
+    labels = [f"{textwrap.fill(r['page'], 14)}\n({r['world']})" for r in rows]
     xs = range(len(rows))
     panel = [r["panel_ms"]["median"] for r in rows]
     reload = [r["reload_ms"]["median"] for r in rows]
@@ -95,7 +97,7 @@ def _load(ax: Axes, data: dict[str, Any]) -> None:
 
 def _memory(ax: Axes, data: dict[str, Any]) -> None:
     rows = data["rows"]
-    labels = [f"{r['process']}\n{r['phase']}" for r in rows]
+    labels = [f"{textwrap.fill(r['process'], 12)}\n{r['phase']}" for r in rows]
     bars = ax.bar(labels, [r["peak_mib"] for r in rows], color="#c4a000")
     ax.bar_label(bars, [f"{r['peak_mib']:.0f}" for r in rows], fontsize=7)
     ax.set_ylabel("peak RSS (MiB)")

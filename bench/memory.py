@@ -63,7 +63,7 @@ class Sampler:
                     elif proc.name.startswith("worker") and self.phase in ("live", "bulk"):
                         self._note("worker (main + pool)", value)
                 workers = sum(groups.get(w.pid, 0) for w in list(self.stack.workers))
-                if workers and self.phase == "bulk":
+                if workers and self.phase == "bulk" and not self.stack.scaling:
                     self._note(f"all {len(self.stack.workers)} workers", workers)
             except (OSError, ValueError, IndexError):  # a process ended mid-read: skip it
                 continue

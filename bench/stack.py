@@ -62,6 +62,7 @@ class Stack:
     web_url: str = ""
     redis_url: str = ""
     queue: str = field(default_factory=lambda: f"panel-bench-{uuid.uuid4().hex[:10]}")
+    scaling: bool = False  # scale_workers is starting or stopping workers
 
     def __enter__(self) -> Stack:
         try:
@@ -187,6 +188,13 @@ class Stack:
 
     def scale_workers(self, count: int) -> None:
         """Run exactly ``count`` Celery worker processes (each with one pool process)."""
+        self.scaling = True  # the memory sampler counts no workers while their number moves
+        try:
+            self._scale_workers(count)
+        finally:
+            self.scaling = False
+
+    def _scale_workers(self, count: int) -> None:
         while len(self.workers) > count:
             self.terminate(self.workers[-1])
         while len(self.workers) < count:
