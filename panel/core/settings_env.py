@@ -1,4 +1,4 @@
-"""Typed reads of environment variables for ``panel/settings.py``.
+"""Typed reads of environment variables for ``panel/settings.py`` and its parts (``panel/conf/``).
 
 A typo in a boolean (``DJANGO_SECURE_SSL_REDIRECT=ture``) must stop the start-up rather than
 silently turn a protection off, so anything that is not clearly true or false is an error.
