@@ -7,22 +7,28 @@ sync-only layer hops back to the event loop for the layers inside it. For the pa
 (sync views) that came to a dozen hops and about 9 ms a request, several times the work of
 a small page (measured by ``make bench``: a 3 ms login page took 12 ms).
 
-``PagesHandler`` therefore builds the chain in sync mode and runs chain and view together in
-one ``sync_to_async`` call — what the WSGI handler does, inside one thread hop. The async
-views (the Server-Sent Event streams, which must not keep a thread busy for as long as a page
-is open) keep Django's own async handler. ``PanelApplication`` routes by the view the URL
-resolves to, so a new async view needs no list to be kept up to date. A request's sync work
-runs on a thread kept from earlier requests rather than one started (and joined) for it
-(``page_threads``).
+``PagesHandler`` therefore serves a page as Django's WSGI handler does — ``request_started``,
+the chain built in sync mode, the view, closing the answer (``request_finished``) — all in
+one ``sync_to_async`` call: one thread hop a page. Django's ASGI handler, even with a sync
+chain, hops three times (the start signal, the chain, the closing) and watches for a
+disconnect in a task group besides; a page's answer is all in memory, so closing it before
+it is sent finishes nothing early. A streamed answer (an export) is still closed after it
+is sent, in a hop of its own. The async views (the Server-Sent Event streams, which must not
+keep a thread busy for as long as a page is open) keep Django's own async handler.
+``PanelApplication`` routes by the view the URL resolves to, so a new async view needs no
+list to be kept up to date. A request's sync work runs on a thread kept from earlier
+requests rather than one started (and joined) for it (``page_threads``).
 
-Measured again (uvicorn, one process, 600 sequential logins): 3.7 ms a page here against
-5.3 to 6.0 ms under Django's stock ``get_asgi_application()``; reusing threads alone is about
-0.45 ms of that (3.5 against 3.95 ms). Again later, uvicorn, one process, the VM page and
-the BigV connection page: 6.2 to 7.1 ms and 4.9 ms here, 8.7 to 11.2 ms and 5.9 to 7.5 ms
-under the stock handler. ``tests/runtime/test_page_threads.py`` pins what both
-rely on: Django awaits ``get_response_async`` once per request and builds the chain that
-``load_middleware`` is asked for (a page costs a fixed few thread hops, not two per layer),
-and asgiref's ``ThreadSensitiveContext(executor=...)``.
+Measured (uvicorn, one process, 600 sequential logins): 3.7 ms a page with the sync chain in
+one hop against 5.3 to 6.0 ms under Django's stock ``get_asgi_application()``; reusing
+threads alone is about 0.45 ms of that (3.5 against 3.95 ms). Then one hop in place of three,
+in-process through the ASGI application: 0.45 ms less around every page (0.9 → 0.45 ms
+outside the view); over HTTP, the same pages of two stacks side by side, requests
+interleaved: 0.25 to 0.5 ms less a page. ``tests/runtime/test_page_threads.py`` and
+``test_pages_handler.py`` pin what this relies on: Django calls ``handle`` once per request
+and builds the chain that ``load_middleware`` is asked for (a page is one thread hop, not two
+per layer), the signals fire on the view's thread, and asgiref's
+``ThreadSensitiveContext(executor=...)``.
 
 WebSockets (the VMs' consoles, ``panel.console``) go to the Channels application of
 ``panel.console.routing``, in a thread context of their own like a page: a console keeps its
@@ -31,13 +37,16 @@ thread for the database work it does while it is open, as a live stream does.
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import closing
+from typing import Any, cast
 
 from asgiref.sync import ThreadSensitiveContext, iscoroutinefunction, sync_to_async
+from django.core import signals
 from django.core.asgi import get_asgi_application
-from django.core.handlers.asgi import ASGIHandler
-from django.http import HttpRequest, HttpResponseBase
-from django.urls import Resolver404, get_resolver
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import HttpResponseBase
+from django.urls import Resolver404, get_resolver, set_script_prefix
 
 from panel.runtime.page_threads import PageThreads
 
@@ -45,15 +54,40 @@ Scope = dict[str, Any]
 
 
 class PagesHandler(ASGIHandler):
-    """Django's ASGI handler with the middleware chain and the view run as one sync call."""
+    """Django's ASGI handler serving a page as its WSGI handler does, in one thread hop."""
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
 
-    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        # thread_sensitive: inside the request's ThreadSensitiveContext, as Django's own
-        # sync views are run, so the database connection stays with one thread per request.
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+    async def handle(self, scope: Scope, receive: Any, send: Any) -> None:
+        try:
+            body = await self.read_body(receive)
+        except RequestAborted:
+            return
+        with closing(body):
+            set_script_prefix(get_script_prefix(scope))
+            # thread_sensitive: inside the request's ThreadSensitiveContext, as Django runs
+            # its own sync views, so the database connection stays with one thread.
+            response = await sync_to_async(self.respond, thread_sensitive=True)(scope, body)
+            await self.send_response(response, send)
+            if response.streaming:
+                # An export, read by Django as it is sent: finished once it is sent.
+                await sync_to_async(response.close, thread_sensitive=True)()
+
+    def respond(self, scope: Scope, body: Any) -> HttpResponseBase:
+        """The request from signal to signal, as ``WSGIHandler.__call__`` serves it."""
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, refused = self.create_request(scope, body)
+        # create_request gives a request, or the answer refusing it (a body past its limit).
+        response = (
+            cast(HttpResponseBase, refused) if request is None else self.get_response(request)
+        )
+        response._handler_class = self.__class__  # type: ignore[attr-defined]
+        if not response.streaming:
+            # Its bytes are all in memory: it is finished (``request_finished``) here,
+            # rather than in a hop of its own after sending, as Django's ASGI handler does.
+            response.close()
+        return response
 
 
 def is_async_view(path: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from panel.access.roles import CHANGE, SEE_EVERYTHING, may_change, role_name, sees_everything
 from tests.access.conftest import person
@@ -23,10 +24,17 @@ def test_the_roles_agree_with_djangos_permissions(transactional_db: Any) -> None
     gone = person("gone", None)
     gone.is_active = False
     gone.save()
-    for user in [*people, gone]:
+    # Held directly rather than through a role, and nothing at all.
+    dana = person("dana", None)
+    dana.groups.clear()
+    dana.user_permissions.add(Permission.objects.get(codename="see_everything"))
+    nora = person("nora", None)
+    nora.groups.clear()
+    for user in [*people, gone, dana, nora]:
         expected = (_fresh(user).has_perm(CHANGE), _fresh(user).has_perm(SEE_EVERYTHING))
         assert (may_change(_fresh(user)), sees_everything(_fresh(user))) == expected
     assert [role_name(_fresh(u)) for u in people] == ["operator", "auditor", "superuser"]
+    assert (role_name(_fresh(dana)), role_name(_fresh(nora))) == ("auditor", "no role")
 
 
 def test_a_page_reads_a_persons_role_once(

@@ -3,6 +3,8 @@ requests get the table fragment only."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.credentials.helpers import sim_call
@@ -133,3 +135,15 @@ def test_api_strings_are_escaped(demo_client, sim):
         page = text(demo_client.get(url))
         assert markup not in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+@pytest.mark.parametrize(("path", "place"), [(DEFAULT, False), ("/vms/", True)])
+def test_a_heading_over_every_column_of_the_rows(demo_client, path, place):
+    page = text(demo_client.get(path))
+    headings = re.findall(r'<th scope="col" class="sortable col-([a-z]+)', page)
+    expected = ["name", "power", "cores", "memory", "disc", "zone", "profile", "hostname", "ip"]
+    assert headings == ([*expected[:2], "account", "group", *expected[2:]] if place else expected)
+    row = page[page.index('<tr class="vm-row"') :]
+    row = row[: row.index("</tr>")]
+    # The row's cells after its checkbox: the name (a th) and one td per other column.
+    assert row.count("<td") - 1 + row.count("<th") == len(headings)

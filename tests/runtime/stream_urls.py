@@ -1,4 +1,5 @@
-"""A URLconf for tests of the async (stream) path: one async view that takes its time."""
+"""A URLconf for tests of the handlers: an async view that takes its time, and a sync view
+that streams its answer (as the exports do)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import time
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import path
 
 
@@ -16,4 +17,9 @@ async def slow(request: HttpRequest) -> HttpResponse:
     return HttpResponse("late")
 
 
-urlpatterns = [path("slow", slow)]
+@login_not_required
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    return StreamingHttpResponse((f"line {n}\n" for n in (1, 2, 3)), content_type="text/plain")
+
+
+urlpatterns = [path("slow", slow), path("export", export)]

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from django import template
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from panel.inventory.rows import render_rows
 from panel.web.splice import later
@@ -39,33 +39,49 @@ def _query_with(path: str, params: QueryDict, **changes: str) -> str:
     return f"{path}?{urlencode(pairs)}"
 
 
+# The columns after the checkbox, in the rows' order (panel.inventory.rows): sort key,
+# heading, whether it is a number, whether only the all-VMs page has it.
+_COLUMNS = (
+    ("name", "Name", False, False),
+    ("power", "State", False, False),
+    ("account", "Account", False, True),
+    ("group", "Group", False, True),
+    ("cores", "Cores", True, False),
+    ("memory", "Memory", True, False),
+    ("disc", "Disc", True, False),
+    ("zone", "Zone", False, False),
+    ("profile", "Hardware profile", False, False),
+    ("hostname", "Hostname", False, False),
+    ("ip", "IP", False, False),
+)
+
+
 @register.simple_tag(takes_context=True)
-def sort_header(context: template.Context, key: str, label: str, numeric: bool = False) -> str:
+def sort_headers(context: template.Context) -> SafeString:
+    """The table's sortable column headings, in one pass (nine tags of their own took
+    0.3 ms a table). The labels are ours; the URLs are escaped."""
     request = context["request"]
-    listing = context["listing"]
-    current = listing.query.sort == key
-    descending = listing.query.descending
-    next_dir = "asc" if current and descending else ("desc" if current else "asc")
-    href = _query_with(request.path, request.GET, sort=key, dir=next_dir)
-    if current:
-        aria = "descending" if descending else "ascending"
-        arrow: SafeString | str = "▼" if descending else "▲"
-    else:
-        aria, arrow = "none", ""
-    return format_html(
-        '<th scope="col" class="sortable col-{}{}" aria-sort="{}">'
-        '<a href="{}" hx-get="{}" hx-target="#vm-table" hx-swap="outerHTML" '
-        'hx-push-url="true">{}<span class="sort-arrow" aria-hidden="true">{}</span>'
-        '<span class="visually-hidden">{}</span></a></th>',
-        key,
-        " num" if numeric else "",
-        aria,
-        href,
-        href,
-        label,
-        arrow,
-        f", sort {'ascending' if next_dir == 'asc' else 'descending'}",
-    )
+    query = context["listing"].query
+    show_place = bool(context.get("show_place"))
+    cells = []
+    for key, label, numeric, place_only in _COLUMNS:
+        if place_only and not show_place:
+            continue
+        current = query.sort == key
+        next_dir = "asc" if current and query.descending else ("desc" if current else "asc")
+        href = escape(_query_with(request.path, request.GET, sort=key, dir=next_dir))
+        if current:
+            aria, arrow = ("descending", "▼") if query.descending else ("ascending", "▲")
+        else:
+            aria, arrow = "none", ""
+        cells.append(
+            f'<th scope="col" class="sortable col-{key}{" num" if numeric else ""}"'
+            f' aria-sort="{aria}"><a href="{href}" hx-get="{href}" hx-target="#vm-table"'
+            f' hx-swap="outerHTML" hx-push-url="true">{label}<span class="sort-arrow"'
+            f' aria-hidden="true">{arrow}</span><span class="visually-hidden">, sort'
+            f" {'ascending' if next_dir == 'asc' else 'descending'}</span></a></th>"
+        )
+    return mark_safe("".join(cells))  # noqa: S308 (our labels; the URLs escaped above)
 
 
 @register.simple_tag(takes_context=True)
