@@ -224,6 +224,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Django's database sessions, each page's read compiled once (panel/people/session_store.py).
+SESSION_ENGINE = "panel.people.session_store"
 # A session lives at most this long; with no click for PANEL_SESSION_IDLE_SECONDS it ends
 # sooner (panel.people.idle).
 SESSION_COOKIE_AGE = env_int("PANEL_SESSION_MAX_AGE_SECONDS", 12 * 60 * 60)

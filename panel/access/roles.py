@@ -10,15 +10,15 @@ them; they are assigned in the admin). Every new panel user starts as an operato
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+
+from panel.core.compiled_reads import CompiledRead
 
 OPERATOR = "operator"
 AUDITOR = "auditor"
@@ -43,27 +43,20 @@ def _held(user: Any) -> frozenset[str]:
         return _EVERY
     held: frozenset[str] | None = getattr(user, _HELD, None)
     if held is None:
-        statement, params = _held_statement()
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [user.pk if p == _ANYONE else p for p in params])
-            held = frozenset(f"access.{codename}" for (codename,) in cursor.fetchall())
+        held = frozenset(f"access.{codename}" for (codename,) in _PERMISSIONS.rows(user.pk))
         setattr(user, _HELD, held)
     return held
 
 
-_ANYONE = -1  # no one's primary key: where the statement takes the person's
-
-
-@cache
-def _held_statement() -> tuple[str, tuple[Any, ...]]:
-    """The statement behind ``_held``, as the ORM writes it, compiled once rather than on
-    every page: compiling this four-table query took 0.49 ms, running it takes 0.02."""
-    codenames = (
+# The codenames of the panel's permissions a person holds, their own or their groups'.
+_PERMISSIONS = CompiledRead(
+    lambda person: (
         Permission.objects.filter(content_type__app_label="access")
-        .filter(Q(user=_ANYONE) | Q(group__user=_ANYONE))
+        .filter(Q(user=person) | Q(group__user=person))
         .values_list("codename", flat=True)
-    )
-    return codenames.query.sql_with_params()
+    ),
+    stand_in=-1,  # no one's primary key
+)
 
 
 def may_change(user: Any) -> bool:

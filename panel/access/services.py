@@ -27,6 +27,7 @@ from django.utils import timezone
 from panel.access.models import BigVScope
 from panel.access.scope import Scope
 from panel.bigv import BigVError
+from panel.core.compiled_reads import CompiledRead
 from panel.credentials.clients import NotConnected, client_for
 from panel.credentials.crypto import CredentialError
 from panel.credentials.selectors import credential_for
@@ -115,6 +116,16 @@ def _ttl() -> dt.timedelta:
     return dt.timedelta(seconds=float(getattr(settings, "PANEL_SCOPE_SECONDS", 300)))
 
 
+# Which connection the kept scope was read with, and when: asked on every page
+# (panel.core.compiled_reads), so compiled once and run with the person's id.
+_KEPT_KEY = CompiledRead(
+    lambda user_id: (
+        BigVScope.objects.filter(user_id=user_id).only("credential", "read_at").order_by("pk")[:1]
+    ),
+    stand_in=-1,  # no one's primary key
+)
+
+
 def scope_for(user: Any, *, refresh: bool = False, at_most_every: float = 0.0) -> Scope:
     """``user``'s BigV scope, read again when stale, when asked (``refresh``), or when it is
     older than ``at_most_every`` seconds (a lookup that missed)."""
@@ -126,11 +137,11 @@ def scope_for(user: Any, *, refresh: bool = False, at_most_every: float = 0.0) -
     if mark is None:
         return _remember(user, EMPTY)
     # The row's key first, without its JSON: the parsed copy may already be here.
-    kept = BigVScope.objects.filter(user_id=user.pk).values("credential", "read_at").first()
-    if kept is not None and kept["credential"] == mark and not refresh:
-        age = timezone.now() - kept["read_at"]
+    kept = _KEPT_KEY.first(user.pk)
+    if kept is not None and kept.credential == mark and not refresh:
+        age = timezone.now() - kept.read_at
         if age < _ttl() and (not at_most_every or age.total_seconds() < at_most_every):
-            stored = _stored(user.pk, mark, kept["read_at"])
+            stored = _stored(user.pk, mark, kept.read_at)
             if stored is not None:
                 return _remember(user, stored)
     return _remember(user, _read(user, mark))

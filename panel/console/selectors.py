@@ -7,6 +7,7 @@ from typing import Any
 from panel.bigv import BigVClient
 from panel.console.keys import ListedKey, listed
 from panel.console.models import ConsoleKey
+from panel.core.compiled_reads import CompiledRead
 
 
 def ssh_keys(*, client: BigVClient, bigv_username: str) -> list[ListedKey]:
@@ -17,4 +18,11 @@ def ssh_keys(*, client: BigVClient, bigv_username: str) -> list[ListedKey]:
 def console_key_of(user: Any) -> ConsoleKey | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return ConsoleKey.objects.filter(user_id=user.pk).first()
+    return _CONSOLE_KEY.first(user.pk)
+
+
+# Every VM page asks (its console section): compiled once (panel.core.compiled_reads).
+_CONSOLE_KEY = CompiledRead(
+    lambda user_id: ConsoleKey.objects.filter(user_id=user_id).order_by("pk")[:1],
+    stand_in=-1,  # no one's primary key
+)

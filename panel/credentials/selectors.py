@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from panel.core.compiled_reads import CompiledRead
 from panel.core.request_memo import forget, remembered
 from panel.credentials.models import BigVCredential
 
@@ -18,8 +19,15 @@ def credential_for(user: Any) -> BigVCredential | None:
         return None
     return remembered(
         ("bigv-credential", user_id),
-        lambda: BigVCredential.objects.filter(user_id=user_id).first(),
+        lambda: _CREDENTIAL.first(user_id),
     )
+
+
+# Every page reads it (panel.core.compiled_reads): compiled once, run with the person's id.
+_CREDENTIAL = CompiledRead(
+    lambda user_id: BigVCredential.objects.filter(user_id=user_id).order_by("pk")[:1],
+    stand_in=-1,  # no one's primary key
+)
 
 
 @receiver(post_save, sender=BigVCredential)
