@@ -55,7 +55,6 @@ _PERMISSIONS = CompiledRead(
         .filter(Q(user=person) | Q(group__user=person))
         .values_list("codename", flat=True)
     ),
-    stand_in=-1,  # no one's primary key
 )
 
 

@@ -122,7 +122,6 @@ _KEPT_KEY = CompiledRead(
     lambda user_id: (
         BigVScope.objects.filter(user_id=user_id).only("credential", "read_at").order_by("pk")[:1]
     ),
-    stand_in=-1,  # no one's primary key
 )
 
 

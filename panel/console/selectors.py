@@ -24,5 +24,4 @@ def console_key_of(user: Any) -> ConsoleKey | None:
 # Every VM page asks (its console section): compiled once (panel.core.compiled_reads).
 _CONSOLE_KEY = CompiledRead(
     lambda user_id: ConsoleKey.objects.filter(user_id=user_id).order_by("pk")[:1],
-    stand_in=-1,  # no one's primary key
 )

@@ -9,7 +9,8 @@ statement once, built with a stand-in where the key goes, and from then on runs 
 key in the stand-in's place: the SQL is still the ORM's own, for whichever database is
 configured, and ``raw()`` converts the columns and builds the instances as a queryset does.
 
-The stand-in must be a value the query holds nowhere else (each read names its own); the
+The stand-in must be a value the query holds nowhere else: by default ``NO_ROW``, which no
+primary key is (they count from 1); a read by another kind of key names its own. The
 compiled parameters are checked to hold it, so a query that compiled it away fails at once
 rather than running with the wrong key.
 """
@@ -23,11 +24,15 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model, QuerySet
 
+NO_ROW = -1  # no row's primary key: the stand-in for reads by one
+
 
 class CompiledRead[M: Model]:
     """``build(key)`` is the queryset for ``key``; it is compiled once, with ``stand_in``."""
 
-    def __init__(self, build: Callable[[Any], QuerySet[M, Any]], stand_in: Hashable) -> None:
+    def __init__(
+        self, build: Callable[[Any], QuerySet[M, Any]], stand_in: Hashable = NO_ROW
+    ) -> None:
         self._build = build
         self._stand_in = stand_in
 

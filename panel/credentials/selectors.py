@@ -26,7 +26,6 @@ def credential_for(user: Any) -> BigVCredential | None:
 # Every page reads it (panel.core.compiled_reads): compiled once, run with the person's id.
 _CREDENTIAL = CompiledRead(
     lambda user_id: BigVCredential.objects.filter(user_id=user_id).order_by("pk")[:1],
-    stand_in=-1,  # no one's primary key
 )
 
 

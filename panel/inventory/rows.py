@@ -27,12 +27,13 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from html import escape
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from panel.bigv.types import VirtualMachine
 from panel.core.templatetags.panel_format import gib, mib, url_segment
 from panel.inventory.table import VmRow
+from panel.web.reversing import url_setting
 
 # The rows are ASCII (their own symbols as character references; BigV's names are DNS
 # labels): a table of ASCII rows is joined and encoded by copying, where one non-ASCII
@@ -124,7 +125,7 @@ def render_rows(rows: Iterable[VmRow], *, show_place: bool) -> SafeString:
     """``<tr>`` elements for the table body, every API value escaped; a row showing what an
     earlier one showed reuses its markup."""
     links = _Links()
-    where = (get_urlconf(), get_script_prefix(), show_place)
+    where = (*url_setting(), show_place)
     parts = []
     for row in rows:
         html = row.html.get(show_place)

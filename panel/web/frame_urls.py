@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
+
+from panel.web.reversing import url_setting
 
 _NAMES = {
     "home": "home",
@@ -32,8 +33,7 @@ _NAMES = {
 
 
 def frame_urls(request: HttpRequest) -> dict[str, Any]:
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return {"frame_urls": _reversed(get_script_prefix(), urlconf)}
+    return {"frame_urls": _reversed(*url_setting())}
 
 
 @functools.lru_cache(maxsize=16)

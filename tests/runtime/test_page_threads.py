@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -36,21 +37,32 @@ def _scope(path: str) -> dict:
     }
 
 
-async def _get(handler: PanelApplication, path: str) -> int:
-    sent: list[dict] = []
-    requested = asyncio.Event()
+def client(leaves_after: float | None = None) -> Callable[[], Awaitable[dict]]:
+    """The ASGI ``receive`` of a browser's GET: the request, then a disconnect after
+    ``leaves_after`` seconds — or none while the response is made."""
+    asked = False
 
     async def receive() -> dict:
-        if not requested.is_set():
-            requested.set()
+        nonlocal asked
+        if not asked:
+            asked = True
             return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()  # no disconnect while the response is made
+        if leaves_after is None:
+            await asyncio.Event().wait()  # never set: the browser stays
+        else:
+            await asyncio.sleep(leaves_after)
         return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _get(handler: PanelApplication, path: str) -> int:
+    sent: list[dict] = []
 
     async def send(message: dict) -> None:
         sent.append(message)
 
-    await handler(_scope(path), receive, send)
+    await handler(_scope(path), client(), send)
     return int(sent[0]["status"])
 
 

@@ -12,7 +12,7 @@ from django.core.signals import request_finished, request_started
 from django.test import override_settings
 
 from panel.runtime.asgi_handlers import PanelApplication
-from tests.runtime.test_page_threads import _scope
+from tests.runtime.test_page_threads import _scope, client
 
 pytestmark = pytest.mark.django_db
 
@@ -44,23 +44,13 @@ class Recorder:
 
 async def _serve(app, scope: dict, record: Recorder) -> bytes:
     """Serve one request to a client that stays."""
-    asked = False
-
-    async def receive() -> dict:
-        nonlocal asked
-        if not asked:
-            asked = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()
-        return {"type": "http.disconnect"}
-
     body = bytearray()
 
     async def send(message: dict) -> None:
         record.events.append((message["type"], None))
         body.extend(message.get("body", b""))
 
-    await asyncio.wait_for(app(scope, receive, send), timeout=10)
+    await asyncio.wait_for(app(scope, client(), send), timeout=10)
     return bytes(body)
 
 

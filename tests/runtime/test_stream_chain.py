@@ -11,7 +11,7 @@ from django.core.signals import request_finished
 from django.test import override_settings
 
 from panel.runtime.asgi_handlers import PanelApplication
-from tests.runtime.test_page_threads import _scope
+from tests.runtime.test_page_threads import _scope, client
 
 pytestmark = pytest.mark.django_db
 
@@ -41,20 +41,11 @@ def test_a_stream_dropped_before_its_view_answers_ends_cleanly():
         finished.append(sender)
 
     async def run() -> None:
-        asked = False
-
-        async def receive() -> dict:
-            nonlocal asked
-            if not asked:
-                asked = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await asyncio.sleep(0.05)  # the view is still working: the browser goes away
-            return {"type": "http.disconnect"}
-
         async def send(message: dict) -> None:
             raise AssertionError(f"nothing is sent to a client that left: {message}")
 
-        await app(_scope("/slow"), receive, send)
+        # The view is still working when the browser goes away.
+        await app(_scope("/slow"), client(leaves_after=0.05), send)
 
     request_finished.connect(on_finished)
     try:

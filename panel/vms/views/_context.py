@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django_htmx.http import reswap, retarget
 
 from panel.access.levels import Need
@@ -23,6 +22,7 @@ from panel.vms import forms
 from panel.vms.refs import VmRef
 from panel.web.actions import FormAction
 from panel.web.htmx import HtmxHttpRequest, with_fragments
+from panel.web.reversing import url_setting
 
 from ._support import ACTION_PAGE, carried_on_confirm, definitions, detail_url
 
@@ -57,8 +57,7 @@ _VM_ACTIONS = (
 def action_urls(ref: VmRef) -> Mapping[str, str]:
     """The VM's action URLs, which the panel draws with every render: twenty ``reverse()``
     calls, about 0.25 ms, so kept per process by what they depend on (read-only)."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _action_urls(ref.account, ref.group, ref.vm, get_script_prefix(), urlconf)
+    return _action_urls(ref.account, ref.group, ref.vm, *url_setting())
 
 
 @functools.lru_cache(maxsize=2048)
