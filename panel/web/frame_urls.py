@@ -1,8 +1,10 @@
-"""The URLs of every page's frame (the header's links and forms), reversed once per process.
+"""The URLs of every page's frame (the header's links and forms, its stylesheets and script),
+worked out once per process.
 
-Each ``{% url %}`` is a ``reverse()`` of about 14 µs; the frame has fourteen that never change
-for a given URL configuration and script prefix. The context processor hands base.html the
-same read-only mapping on every page instead.
+Each ``{% url %}`` is a ``reverse()`` of about 14 µs, each ``{% static %}`` about 20; the frame
+has fourteen and four that never change for a given URL configuration, script prefix and
+static files' storage. The context processor hands base.html the same read-only mapping on
+every page instead.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import reverse
 
 from panel.web.reversing import url_setting
@@ -30,6 +35,12 @@ _NAMES = {
     "team_events": "operations:team_events",
     "running": "operations:running",
 }
+_STATIC = {
+    "panel_css": "css/panel.css",
+    "layout_css": "css/layout.css",
+    "live_js": "activity/live.js",
+    "layout_js": "layout/layout.js",
+}
 
 
 def frame_urls(request: HttpRequest) -> dict[str, Any]:
@@ -38,4 +49,14 @@ def frame_urls(request: HttpRequest) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=16)
 def _reversed(_prefix: str, _urlconf: object) -> Mapping[str, str]:
-    return MappingProxyType({key: reverse(name) for key, name in _NAMES.items()})
+    return MappingProxyType(
+        {key: reverse(name) for key, name in _NAMES.items()}
+        | {key: static(path) for key, path in _STATIC.items()}
+    )
+
+
+@receiver(setting_changed)
+def _static_changed(setting: str, **kwargs: Any) -> None:
+    # What static() answers depends on these, which only tests change in a process.
+    if setting in {"STATIC_URL", "STORAGES"}:
+        _reversed.cache_clear()

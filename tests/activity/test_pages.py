@@ -278,6 +278,7 @@ def test_the_batch_page_shows_each_vm_live_and_stops_polling_when_done(client, u
 def test_the_vm_fragment_shows_the_buttons_and_the_current_operation(user):
     from panel.bigv import VirtualMachine
     from panel.vms.refs import VmRef
+    from panel.vms.views._context import action_urls
 
     vm = VirtualMachine(
         id=101, name="web1", group_id=1, cores=2, memory=2048, power_on=True, autoreboot_on=True
@@ -286,7 +287,8 @@ def test_the_vm_fragment_shows_the_buttons_and_the_current_operation(user):
     make_op(user, target_key="vm:101")
     # What an account_admin is offered (the page offers only what one's level allows).
     can = Abilities(level=Level.ACCOUNT_ADMIN, may_change=True)
-    html = render_to_string("vm_changes/_vm_actions.html", {"vm": vm, "ref": ref, "can": can})
+    context = {"vm": vm, "can": can, "urls": action_urls(ref)}  # as the VM page gives it
+    html = render_to_string("vm_changes/_vm_actions.html", context)
     for label in ("Change spec", "Move", "Reimage", "Graceful restart", "Graceful shutdown"):
         assert label in html
     assert reverse("vm_changes:spec_change", args=["demo", "web", "web1"]) in html
@@ -296,11 +298,12 @@ def test_the_vm_fragment_shows_the_buttons_and_the_current_operation(user):
 def test_the_vm_fragment_without_an_operation_has_no_stream(user):
     from panel.bigv import VirtualMachine
     from panel.vms.refs import VmRef
+    from panel.vms.views._context import action_urls
 
     vm = VirtualMachine(
         id=202, name="db2", group_id=2, cores=4, memory=8192, power_on=False, autoreboot_on=False
     )
     ref = VmRef(account="demo", group="db", vm="db2", vm_id=202)
-    html = render_to_string("vm_changes/_vm_actions.html", {"vm": vm, "ref": ref})
+    html = render_to_string("vm_changes/_vm_actions.html", {"vm": vm, "urls": action_urls(ref)})
     assert "sse-connect" not in html
     assert "Graceful restart" not in html  # it is off

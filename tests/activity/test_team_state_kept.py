@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from panel.activity import selectors
 from panel.activity.live import events
-from panel.core import redis_conn
+from panel.core import redis_conn, request_memo
 from tests.operations.helpers import operation_row
 
 
@@ -107,3 +107,30 @@ def test_a_vm_operation_is_kept_for_a_second_at_most(
     monkeypatch.setattr(selectors.VM_OPERATIONS, "seconds", 0.0)
     _vm_operation(7)
     assert _vm_operation(7)[1] == 1
+
+
+def test_a_page_reads_the_generation_once_and_again_after_its_own_change(
+    carol: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int | None] = []
+    read = events._read_team_generation
+
+    def counted() -> int | None:
+        reads.append(read())
+        return reads[-1]
+
+    monkeypatch.setattr(events, "_read_team_generation", counted)
+    token = request_memo._memo.set({})  # as RequestMemoMiddleware opens a page's memo
+    try:
+        assert selectors.team_state(carol).count == 0
+        selectors.vm_operation(101)  # the VM page asks too: the same read
+        assert len(reads) == 1
+        op = _running_op(carol)
+        events._operation_changed(sender=type(op), operation=op)  # announced in this request
+        assert selectors.team_state(carol).count == 1
+        assert len(reads) == 2 and reads[1] == (reads[0] or 0) + 1
+    finally:
+        request_memo._memo.reset(token)
+    selectors.team_state(carol)
+    selectors.team_state(carol)
+    assert len(reads) == 4  # outside a page, every ask reads

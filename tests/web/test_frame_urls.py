@@ -1,12 +1,15 @@
-"""The frame's links (base.html's header) come from one mapping reversed per process, and
-follow the script prefix the panel is served under."""
+"""The frame's links (base.html's header) and its stylesheets and scripts come from one
+mapping worked out per process, and follow the script prefix the panel is served under and
+the static files' settings."""
 
 from __future__ import annotations
 
 import pytest
+from django.templatetags.static import static
+from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 
-from panel.web.frame_urls import _NAMES, _reversed
+from panel.web.frame_urls import _NAMES, _STATIC, _reversed
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +38,16 @@ def test_reversed_once_per_prefix():
     assert _reversed("/panel/", "panel.urls") is not first
     with pytest.raises(TypeError):
         first["home"] = "/elsewhere/"  # type: ignore[index]
+
+
+def test_the_stylesheets_and_scripts_where_static_does(alice_client):
+    page = alice_client.get(reverse("notifications:settings")).content.decode()
+    for path in _STATIC.values():
+        assert f'"{static(path)}"' in page, path
+
+
+def test_a_new_static_url_is_followed():
+    with override_settings(STATIC_URL="/assets/"):
+        assert _reversed("/", "panel.urls")["panel_css"] == static("css/panel.css")
+        assert _reversed("/", "panel.urls")["panel_css"].startswith("/assets/")
+    assert not _reversed("/", "panel.urls")["panel_css"].startswith("/assets/")

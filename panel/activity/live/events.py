@@ -22,6 +22,7 @@ import redis
 from django.db import transaction
 from django.dispatch import receiver
 
+from panel.core import request_memo
 from panel.core.redis_conn import quietly, shared_redis
 from panel.operations.signals import batch_changed, operation_changed
 
@@ -95,11 +96,18 @@ def _batch_changed(sender: Any, batch: Any, **kwargs: Any) -> None:
 
 
 def team_generation() -> int | None:
-    """How many operation changes have been announced (None: Redis cannot say)."""
+    """How many operation changes have been announced (None: Redis cannot say). Read once
+    a page: its header and the VM's operation both ask, and a change this request announces
+    forgets it (``_send``)."""
+    return request_memo.remembered(TEAM_GENERATION, _read_team_generation)
+
+
+def _read_team_generation() -> int | None:
     return quietly(lambda r: int(r.get(TEAM_GENERATION) or 0), "kept team state")
 
 
 def _send(message: dict[str, Any]) -> None:
+    request_memo.forget()  # this page now reads the generation it moves on
     body = json.dumps(message, separators=(",", ":"))
     try:
         # Short timeouts: a worker must never wait long on a Redis that is down, the step it

@@ -1,8 +1,9 @@
 """The console section of the VM page (``console/_vm_console.html``) and the terminal's files.
 
-``{% console_for vm ref bigv_username as console %}``: what the section needs besides the
+``{% console_for vm urls bigv_username as console %}``: what the section needs besides the
 VM page's own context — the person's console key (a database read, no API call), the
-commands for their own tools, and the addresses the page's script uses.
+commands for their own tools, and the addresses the page's script uses (from the VM's URLs
+the page keeps, ``urls``, and the key pages' reversed once per process).
 
 ``{% console_assets %}``: the vendored xterm.js files with their pinned hashes (an import
 map with ``integrity`` for the modules, ``integrity`` on the stylesheet) and the console's
@@ -11,7 +12,9 @@ own module, every script with the page's CSP nonce.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +30,7 @@ from panel.console.models import ConsoleKey
 from panel.console.routing import CONSOLE_PATH
 from panel.console.selectors import console_key_of
 from panel.console.target import Instructions, instructions
+from panel.web.reversing import url_setting
 
 register = template.Library()
 
@@ -43,25 +47,32 @@ class ConsoleSection:
 
 
 @register.simple_tag(takes_context=True)
-def console_for(context: Any, vm: Any, ref: Any, bigv_username: str) -> ConsoleSection:
+def console_for(
+    context: Any, vm: Any, urls: Mapping[str, str], bigv_username: str
+) -> ConsoleSection:
     user = context["request"].user
     key = console_key_of(user)
-    page = reverse("vms:detail", kwargs=ref.url_kwargs())
-    back = "?" + urlencode({"next": page})
+    back = "?" + urlencode({"next": urls["detail"]})
     commands = None
     if vm.management_address and bigv_username:
         commands = instructions(
             bigv_username=bigv_username, management_address=vm.management_address
         )
+    create, remove = _key_urls(*url_setting())
     return ConsoleSection(
         key=key,
         key_usable=key is not None and key.bigv_username == bigv_username,
         commands=commands,
-        ticket_url=reverse("console:ticket", kwargs=ref.url_kwargs()),
+        ticket_url=urls["console_ticket"],
         socket_path=CONSOLE_PATH,
-        key_create_url=reverse("console:key_create") + back,
-        key_remove_url=reverse("console:key_remove") + back,
+        key_create_url=create + back,
+        key_remove_url=remove + back,
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _key_urls(_prefix: str, _urlconf: object) -> tuple[str, str]:
+    return reverse("console:key_create"), reverse("console:key_remove")
 
 
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
