@@ -17,10 +17,10 @@ from typing import Any
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.templatetags.static import static
 from django.urls import reverse
 
 from panel.web.reversing import url_setting
+from panel.web.statics import STATIC_SETTINGS, static_url
 
 _NAMES = {
     "home": "home",
@@ -51,12 +51,11 @@ def frame_urls(request: HttpRequest) -> dict[str, Any]:
 def _reversed(_prefix: str, _urlconf: object) -> Mapping[str, str]:
     return MappingProxyType(
         {key: reverse(name) for key, name in _NAMES.items()}
-        | {key: static(path) for key, path in _STATIC.items()}
+        | {key: static_url(path) for key, path in _STATIC.items()}
     )
 
 
 @receiver(setting_changed)
 def _static_changed(setting: str, **kwargs: Any) -> None:
-    # What static() answers depends on these, which only tests change in a process.
-    if setting in {"STATIC_URL", "STORAGES"}:
+    if setting in STATIC_SETTINGS:
         _reversed.cache_clear()

@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -31,6 +30,7 @@ from panel.console.routing import CONSOLE_PATH
 from panel.console.selectors import console_key_of
 from panel.console.target import Instructions, instructions
 from panel.web.reversing import url_setting
+from panel.web.statics import static_url
 
 register = template.Library()
 
@@ -87,21 +87,21 @@ def _script_json(value: Any) -> str:
 @register.simple_tag(takes_context=True)
 def console_assets(context: Any) -> str:
     nonce = context.get("csp_nonce", "")
-    modules = {name: static(path) for name, path in assets.MODULES.items()}
+    modules = {name: static_url(path) for name, path in assets.MODULES.items()}
     import_map = {
         "imports": modules,
-        "integrity": {static(path): assets.INTEGRITY[path] for path in assets.MODULES.values()},
+        "integrity": {static_url(path): assets.INTEGRITY[path] for path in assets.MODULES.values()},
     }
     return format_html(
         '<link rel="stylesheet" href="{}" integrity="{}">\n'
         '<link rel="stylesheet" href="{}">\n'
         '<script type="importmap" nonce="{}">{}</script>\n'
         '<script type="module" id="console-script" src="{}" nonce="{}"></script>',
-        static(assets.XTERM_CSS),
+        static_url(assets.XTERM_CSS),
         assets.INTEGRITY[assets.XTERM_CSS],
-        static("console/console.css"),
+        static_url("console/console.css"),
         nonce,
         _script_json(import_map),
-        static("console/console.js"),
+        static_url("console/console.js"),
         nonce,
     )
