@@ -12,9 +12,11 @@ the chain built in sync mode, the view, closing the answer (``request_finished``
 one ``sync_to_async`` call: one thread hop a page. Django's ASGI handler, even with a sync
 chain, hops three times (the start signal, the chain, the closing) and watches for a
 disconnect in a task group besides; a page's answer is all in memory, so closing it before
-it is sent finishes nothing early. A streamed answer (an export) is still closed after it
-is sent, in a hop of its own. The async views (the Server-Sent Event streams, which must not
-keep a thread busy for as long as a page is open) keep Django's own async handler.
+it is sent finishes nothing early. A streamed answer (an export) leaves part by part, each
+part made on the request's thread (Django's handler would read it whole first), and is
+closed after it is sent, in a hop of its own. The async views (the Server-Sent Event
+streams, which must not keep a thread busy for as long as a page is open) keep Django's own
+async handler.
 ``PanelApplication`` routes by the view the URL resolves to, so a new async view needs no
 list to be kept up to date. A request's sync work runs on a thread kept from earlier
 requests rather than one started (and joined) for it (``page_threads``).
@@ -37,6 +39,7 @@ thread for the database work it does while it is open, as a live stream does.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from contextlib import closing
 from typing import Any, cast
 
@@ -45,7 +48,7 @@ from django.core import signals
 from django.core.asgi import get_asgi_application
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
-from django.http import HttpResponseBase
+from django.http import HttpResponseBase, StreamingHttpResponse
 from django.urls import Resolver404, get_resolver, set_script_prefix
 
 from panel.runtime.page_threads import PageThreads
@@ -69,6 +72,9 @@ class PagesHandler(ASGIHandler):
             # thread_sensitive: inside the request's ThreadSensitiveContext, as Django runs
             # its own sync views, so the database connection stays with one thread.
             response = await sync_to_async(self.respond, thread_sensitive=True)(scope, body)
+            if isinstance(response, StreamingHttpResponse) and not response.is_async:
+                parts = cast(Iterator[bytes], response.streaming_content)  # not is_async
+                response.streaming_content = _parts_off_thread(parts)
             await self.send_response(response, send)
             if response.streaming:
                 # An export, read by Django as it is sent: finished once it is sent.
@@ -88,6 +94,26 @@ class PagesHandler(ASGIHandler):
             # rather than in a hop of its own after sending, as Django's ASGI handler does.
             response.close()
         return response
+
+
+_END = object()
+
+
+async def _parts_off_thread(parts: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """A streamed answer's parts, each made on the request's thread and sent as it comes.
+
+    Handed a plain iterator, Django's ASGI handler first reads it whole into a list (and
+    warns): an export of the audit trail would sit in the web process's memory before its
+    first byte left. The parts come from the database, so they are made where the request's
+    connection lives (``thread_sensitive``), one hop per part (a part holds hundreds of
+    rows)."""
+    next_part = sync_to_async(_next, thread_sensitive=True)
+    while (part := await next_part(parts)) is not _END:
+        yield cast(bytes, part)
+
+
+def _next(parts: Iterator[bytes]) -> object:
+    return next(parts, _END)
 
 
 def is_async_view(path: str) -> bool:

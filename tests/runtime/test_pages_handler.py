@@ -1,6 +1,6 @@
 """A page's request, from ``request_started`` to ``request_finished``, under the pages handler
 (``panel.runtime.asgi_handlers.PagesHandler``): in one thread, as Django's WSGI handler
-serves it; a streamed answer (an export) is finished once it is sent."""
+serves it; a streamed answer (an export) leaves part by part, and is finished once it is sent."""
 
 from __future__ import annotations
 
@@ -89,3 +89,20 @@ def test_a_streamed_answer_is_sent_whole_then_finished():
     assert names[0] == "started"
     assert names[-1] == "finished" and names.count("finished") == 1
     assert names[-2] == "http.response.body"
+
+
+@override_settings(ROOT_URLCONF="tests.runtime.stream_urls")
+def test_a_streamed_answer_leaves_part_by_part_not_read_whole_first():
+    from tests.runtime import stream_urls
+
+    stream_urls.FIRST_PART_SENT.clear()
+    app = PanelApplication()
+    body = bytearray()
+
+    async def send(message: dict) -> None:
+        body.extend(message.get("body", b""))
+        if b"part 1" in body:
+            stream_urls.FIRST_PART_SENT.set()
+
+    asyncio.run(asyncio.wait_for(app(_scope("/export-slowly"), client(), send), timeout=10))
+    assert bytes(body) == b"part 1\npart 2, after the client had part 1\n"
