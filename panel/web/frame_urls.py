@@ -1,4 +1,4 @@
-"""The URLs of every page's frame (the header's links and forms, its stylesheets and script),
+"""The URLs of every page's frame (the header's links and forms, its stylesheets and scripts),
 worked out once per process.
 
 Each ``{% url %}`` is a ``reverse()`` of about 14 µs, each ``{% static %}`` about 20; the frame
