@@ -4,6 +4,7 @@ and VM, while no change is announced (panel.activity.kept)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +17,17 @@ from panel.activity import selectors
 from panel.activity.live import events
 from panel.core import redis_conn, request_memo
 from tests.operations.helpers import operation_row
+
+
+@pytest.fixture(autouse=True)
+def _a_generation_of_its_own(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The team's generation under a key no other test moves: tests running beside these
+    announce their own operations, and an announcement from one of them would empty what
+    these expect to find kept."""
+    key = f"panel:test:generation:{uuid.uuid4().hex}"
+    monkeypatch.setattr(events, "TEAM_GENERATION", key)
+    yield
+    redis_conn.quietly(lambda r: r.delete(key), "test cleanup")
 
 
 @pytest.fixture
@@ -128,7 +140,7 @@ def test_a_page_reads_the_generation_once_and_again_after_its_own_change(
         op = _running_op(carol)
         events._operation_changed(sender=type(op), operation=op)  # announced in this request
         assert selectors.team_state(carol).count == 1
-        assert len(reads) == 2 and reads[1] == (reads[0] or 0) + 1
+        assert len(reads) == 2 and reads[1] == (reads[0] or 0) + 1  # its own, moved on
     finally:
         request_memo._memo.reset(token)
     selectors.team_state(carol)
