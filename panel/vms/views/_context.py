@@ -68,8 +68,8 @@ _VM_URLS = {
 
 
 def action_urls(ref: VmRef) -> Mapping[str, str]:
-    """The VM's URLs, which the panel draws with every render: thirty ``reverse()`` calls,
-    about 0.4 ms, so kept per process by what they depend on (read-only)."""
+    """The VM's URLs, which the panel draws with every render: twenty-seven ``reverse()``
+    calls, about 0.4 ms, so kept per process by what they depend on (read-only)."""
     return _action_urls(ref.account, ref.group, ref.vm, *url_setting())
 
 
