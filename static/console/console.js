@@ -51,6 +51,8 @@ class Console {
     this.buttons.close.addEventListener("click", () => this.close());
     this.buttons.copy.addEventListener("click", () => this.copy());
     this.buttons.paste.addEventListener("click", () => this.paste());
+    // The page renders Open disabled: it works from here on.
+    this.buttons.open.disabled = false;
   }
 
   say(text, error) {

@@ -62,6 +62,9 @@ def test_making_the_key_asks_first_then_adds_it_to_bigv_and_seals_the_private_ha
     assert entry.outcome == "succeeded" and entry.params["fingerprint"] == key.fingerprint
     page = client.get(VM_PAGE).content.decode()
     assert "Open console" in page and key.fingerprint in page
+    # Disabled until the console's module has taken it (a click before then would be lost);
+    # the browser tests click it once the module has enabled it.
+    assert "data-console-open disabled>Open console" in page
     assert 'integrity="sha384-' in page and 'type="importmap"' in page
 
 
