@@ -14,6 +14,7 @@ check-then-act, and leaves an "outcome unknown" audit entry.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from panel.audit import intent as audit_intent
 from panel.bigv import BigVClient, BigVError
 from panel.core.actor import Actor
 from panel.operations import claims, secrets
+from panel.operations.conf import poll_seconds
 from panel.operations.models import Operation
 
 
@@ -31,6 +33,10 @@ from panel.operations.models import Operation
 class Done:
     note: str = ""
     skipped: bool = False  # nothing needed doing
+
+
+# The shortest wait between two polls: a poll that ran late still leaves BigV a moment.
+MIN_WAIT = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +122,27 @@ class StepContext:
             self.state[key] = self.now() + seconds
             self.save()
         return float(self.state[key])
+
+    def poll(self, deadline_key: str, note: str) -> Wait:
+        """The wait until the step looks again, never past its deadline (``deadline_key``,
+        stored by ``deadline``).
+
+        The polls keep a cadence counted from the first wait for that deadline (kept in the
+        step log, so a resumed step keeps it too): what a poll itself takes — the hand-over,
+        the worker's queue, BigV's answer, all longer on a worker busy beside others — is not
+        added to every interval, so a change is seen within one interval of happening however
+        many polls it took. A poll that ran late waits for the next tick, never less than
+        ``MIN_WAIT``.
+        """
+        now = self.now()
+        every = poll_seconds()
+        cadence = self.state.get("polls_from")
+        if not cadence or cadence[0] != deadline_key:
+            cadence = self.state["polls_from"] = [deadline_key, now]
+        since = float(cadence[1])
+        tick = since + (math.floor((now - since) / every) + 1) * every
+        remaining = float(self.state[deadline_key]) - now
+        return Wait(max(MIN_WAIT, min(tick - now, remaining)), note)
 
     # --- writing ------------------------------------------------------------------------
 

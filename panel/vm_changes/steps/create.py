@@ -24,7 +24,7 @@ from panel.bigv import (
 from panel.operations import claims
 from panel.vm_changes import conf
 
-from .base import Done, StepFailed, StepResult, VmStepContext, Wait
+from .base import Done, StepFailed, StepResult, VmStepContext
 
 
 def _disc(d: dict[str, Any]) -> DiscSpec:
@@ -120,7 +120,7 @@ def wait_provisioned(ctx: VmStepContext) -> StepResult:
     remaining = deadline - ctx.now()
     if remaining < 0:
         raise StepFailed(f"{vm.name} was not ready within {timeout:g} s.")
-    return Wait(max(0.05, min(conf.poll_seconds(), remaining)), "provisioning")
+    return ctx.poll("deadline", "provisioning")
 
 
 def delete_created(ctx: VmStepContext) -> StepResult:

@@ -15,9 +15,9 @@ from panel.vm_changes import conf
 from .base import Done, StepFailed, StepResult, VmStepContext, Wait
 
 
-def _poll(ctx: VmStepContext, deadline: float, what: str) -> Wait:
-    remaining = deadline - ctx.now()
-    return Wait(max(0.05, min(conf.poll_seconds(), remaining)), f"{what} ({remaining:.0f} s left)")
+def _poll(ctx: VmStepContext, deadline_key: str, what: str) -> Wait:
+    remaining = float(ctx.state[deadline_key]) - ctx.now()
+    return ctx.poll(deadline_key, f"{what} ({remaining:.0f} s left)")
 
 
 def _after_shutdown(ctx: VmStepContext) -> str:
@@ -61,7 +61,7 @@ def turn_off(ctx: VmStepContext, *, grace: float, hard_off: bool) -> StepResult:
             f"{_after_shutdown(ctx)}. If it ignores the shutdown, it is left running."
         )
         if ctx.now() < deadline:
-            return _poll(ctx, deadline, "waiting for the ACPI shutdown")
+            return _poll(ctx, "grace_deadline", "waiting for the ACPI shutdown")
         if ctx.cancelling():
             # Cancelled, and the guest ignored the shutdown: it is still running, which is
             # what the person now wants. Powering it off hard would undo nothing.
@@ -83,7 +83,7 @@ def turn_off(ctx: VmStepContext, *, grace: float, hard_off: bool) -> StepResult:
             return Done(f"hard powered off{tail}")
     if ctx.now() > off_deadline:
         raise StepFailed(f"{vm.name} did not power off within {conf.power_off_wait():g} s.")
-    return _poll(ctx, off_deadline, "waiting for the power off")
+    return _poll(ctx, "off_deadline", "waiting for the power off")
 
 
 def turn_on(ctx: VmStepContext, *, autoreboot_on: bool) -> StepResult:
@@ -117,7 +117,7 @@ def turn_on(ctx: VmStepContext, *, autoreboot_on: bool) -> StepResult:
     )
     if ctx.now() > deadline:
         raise StepFailed(f"{vm.name} did not power on within {conf.boot_wait():g} s.")
-    return _poll(ctx, deadline, "waiting for it to power on")
+    return _poll(ctx, "boot_deadline", "waiting for it to power on")
 
 
 # --- the steps -------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def wait_boot(ctx: VmStepContext) -> StepResult:
     deadline = ctx.deadline("boot_deadline", timeout)
     if ctx.now() > deadline:
         raise StepFailed(f"{vm.name} did not boot within {timeout:g} s.")
-    return _poll(ctx, deadline, "waiting for it to boot")
+    return _poll(ctx, "boot_deadline", "waiting for it to boot")
 
 
 def power_off_if_changed(ctx: VmStepContext) -> StepResult:
