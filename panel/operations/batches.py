@@ -139,10 +139,14 @@ def _fill(batch_id: Any) -> None:
             return
         ops = Operation.objects.filter(batch_id=batch.pk)
         waiting = ops.filter(status=OperationStatus.PENDING, enqueued_at__isnull=True)
-        failures = ops.filter(status__in=OperationStatus.FAILURES).count()
         limit = batch.stop_after_failures
-        if batch.status == BatchStatus.RUNNING and limit and failures >= limit:
+        if (
+            batch.status == BatchStatus.RUNNING
+            and limit
+            and ops.filter(status__in=OperationStatus.FAILURES).count() >= limit
+        ):
             batch.status = BatchStatus.STOPPED
+            batch.save(update_fields=["status"])
             signals.batch_status_changed(batch)
         if batch.status == BatchStatus.STOPPED:
             to_cancel = list(waiting)
@@ -161,12 +165,12 @@ def _fill(batch_id: Any) -> None:
                     updated_at=now,
                 )
                 to_send.append((op.pk, task_id))
-        batch.save(update_fields=["status"])
     for op in to_cancel:
         cancel_unstarted(op, reason="Not started: the batch was stopped.")
     for op_id, task_id in to_send:
         dispatch.send(op_id, task_id=task_id)
-    _maybe_finish(batch_id)
+    if not to_send:  # one just sent is active: the batch goes on
+        _maybe_finish(batch_id)
 
 
 def _maybe_finish(batch_id: Any) -> None:
