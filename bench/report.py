@@ -120,6 +120,23 @@ def _pages(data: dict[str, Any]) -> str:
         " reload = Cache-Control: max-age=0, always reads BigV; ratio = median / API median)\n"
         + _grid(headers, rows)
     )
+    floor = data.get("floor")
+    if floor:
+        api = floor["api_ms"]["median"]
+        shown = ", ".join(
+            f"{r['what']} {r['ms']['median']} ms ({r['ratio_to_api']}x)" for r in floor["rows"]
+        )
+        text += (
+            f"\n\nBefore a page's own work (median, beside the VM page's API call, {api} ms): "
+            f"{shown}"
+        )
+        page = next((r for r in floor["rows"] if r["what"] == "not-found page"), None)
+        if page and api:
+            least = round((page["ms"]["median"] + api) / api, 2)
+            text += (
+                f"; a page that reads one VM starts at {least}x its API call before any work "
+                "of its own"
+            )
     profile = data.get("profile")
     if profile:
         text += "\n\nWhere a page's time goes (median ms per request, in-process, no network):"

@@ -42,6 +42,13 @@ def test_quick_bench_runs_and_saves_the_page_series(tmp_path: Path) -> None:
         assert row["panel_ms"]["n"] >= 3
         assert row["panel_ms"]["median"] > 0 and row["raw_ms"]["median"] > 0
         assert row["api_calls"] >= 1
+    # What a page costs before its own work, beside the VM page's API call: a static file
+    # served, the not-found page answered as such (a logged-in frame, no API call).
+    floor = {row["what"]: row for row in results["series"]["pages"]["floor"]["rows"]}
+    assert floor["static file"]["status"] == 200
+    assert floor["not-found page"]["status"] == 404
+    assert all(row["ms"]["median"] > 0 and row["ratio_to_api"] > 0 for row in floor.values())
+    assert "Before a page's own work" in done.stdout
     targets = {t["name"]: t for t in results["targets"]}
     assert targets["one API call per list page"]["met"], targets
     assert targets["≤ 2 API calls per VM detail page"]["met"], targets
