@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.context import USERNAME, Bench
+from bench.goals import speed_goals
 from bench.http import summary, timed
 from bench.profiling import RELOAD
 from bench.stack import PY
@@ -163,7 +164,11 @@ def run(bench: Bench) -> dict[str, Any]:
         "floor": measure_floor(bench, cfg.page_repeats),
         "targets": found,
     }
-    missed = not all(t["met"] for t in found)
+    # Profiled whenever a page target or a page speed goal is missed: the call trees and the
+    # breakdown say where that page's time goes.
+    missed = not all(t["met"] for t in found) or any(
+        goal["met"] is False for goal in speed_goals({"pages": result})
+    )
     if (missed and not cfg.quick) or bench.profile:
         result["profile"] = profile(bench, rows)
         parts = result["profile"]["breakdown_ms"]
