@@ -72,3 +72,10 @@ def test_quick_bench_runs_a_bulk_batch_through_the_review_and_every_vm_ends_righ
     assert results["errors"] == {}
     rows = results["series"]["bulk"]["rows"]
     assert rows and all(row["verified"] == row["vms"] == row["succeeded"] for row in rows)
+    # Each batch is judged against single operations measured right before and after it,
+    # and against the series' first one as well.
+    for row in rows:
+        assert len(row["singles_s"]) == 2 * results["config"]["single_op_runs"]
+        waves = -(-row["vms"] // row["workers"])
+        assert row["ideal_s"] == round(row["single_s"] * waves, 2)
+        assert row["efficiency_pct"] > 0 and row["efficiency_at_start_pct"] > 0
