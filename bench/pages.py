@@ -129,16 +129,11 @@ def measure_floor(bench: Bench, repeats: int) -> dict[str, Any]:
             statuses[name] = response.status_code
         raw.append(timed(bench.sim.get, bench.token, *FLOOR_API)[0])
     api = summary(raw)
-    rows = [
-        {
-            "what": name,
-            "path": path,
-            "status": statuses[name],
-            "ms": summary(times[name]),
-            "ratio_to_api": _ratio(summary(times[name]), api),
-        }
-        for name, path in FLOOR
-    ]
+    rows = []
+    for name, path in FLOOR:
+        ms = summary(times[name])
+        row = {"what": name, "path": path, "status": statuses[name], "ms": ms}
+        rows.append({**row, "ratio_to_api": _ratio(ms, api)})
     return {"api": f"GET {FLOOR_API[0]}?{FLOOR_API[1]}", "api_ms": api, "rows": rows}
 
 
@@ -190,8 +185,7 @@ def _group_500_reason(navigate: dict[str, float] | None, reload: dict[str, float
         f"{navigate.get('running-now query')} ms, session + person "
         f"{navigate.get('session + person')} ms, middleware/view "
         f"{navigate.get('other (middleware, view)')} ms of {navigate.get('total')} ms, the rest "
-        f"is the HTTP server "
-        f"and network; reloading: JSON decode + typed parse "
+        f"is the HTTP server and network; reloading: JSON decode + typed parse "
         f"{reload.get('decode + typed parse')} ms, BigV HTTP {reload.get('BigV call (HTTP)')} "
         f"ms, template render {reload.get('template render')} ms of {reload.get('total')} ms"
     )
