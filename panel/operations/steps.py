@@ -123,9 +123,9 @@ class StepContext:
             self.save()
         return float(self.state[key])
 
-    def poll(self, deadline_key: str, note: str) -> Wait:
+    def poll(self, deadline_key: str, note: str, *, countdown: bool = False) -> Wait:
         """The wait until the step looks again, never past its deadline (``deadline_key``,
-        stored by ``deadline``).
+        stored by ``deadline``); ``countdown`` adds the seconds left to the note.
 
         The polls keep a cadence counted from the first wait for that deadline (kept in the
         step log, so a resumed step keeps it too): what a poll itself takes — the hand-over,
@@ -142,6 +142,8 @@ class StepContext:
         since = float(cadence[1])
         tick = since + (math.floor((now - since) / every) + 1) * every
         remaining = float(self.state[deadline_key]) - now
+        if countdown:
+            note = f"{note} ({remaining:.0f} s left)"
         return Wait(max(MIN_WAIT, min(tick - now, remaining)), note)
 
     # --- writing ------------------------------------------------------------------------

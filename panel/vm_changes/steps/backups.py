@@ -41,7 +41,7 @@ def _poll(ctx: VmStepContext, key: str, what: str) -> Wait:
     remaining = deadline - ctx.now()
     if remaining < 0:
         raise StepFailed(f"{what} did not finish within {timeout:g} s.")
-    return ctx.poll(key, f"{what} ({remaining:.0f} s left)")
+    return ctx.poll(key, what, countdown=True)
 
 
 # --- backing up ----------------------------------------------------------------------------

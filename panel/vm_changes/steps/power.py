@@ -15,11 +15,6 @@ from panel.vm_changes import conf
 from .base import Done, StepFailed, StepResult, VmStepContext, Wait
 
 
-def _poll(ctx: VmStepContext, deadline_key: str, what: str) -> Wait:
-    remaining = float(ctx.state[deadline_key]) - ctx.now()
-    return ctx.poll(deadline_key, f"{what} ({remaining:.0f} s left)")
-
-
 def _after_shutdown(ctx: VmStepContext) -> str:
     """What a cancel leads to once the guest is off: the original power state comes back."""
     if ctx.was("power_on"):
@@ -61,7 +56,7 @@ def turn_off(ctx: VmStepContext, *, grace: float, hard_off: bool) -> StepResult:
             f"{_after_shutdown(ctx)}. If it ignores the shutdown, it is left running."
         )
         if ctx.now() < deadline:
-            return _poll(ctx, "grace_deadline", "waiting for the ACPI shutdown")
+            return ctx.poll("grace_deadline", "waiting for the ACPI shutdown", countdown=True)
         if ctx.cancelling():
             # Cancelled, and the guest ignored the shutdown: it is still running, which is
             # what the person now wants. Powering it off hard would undo nothing.
@@ -83,7 +78,7 @@ def turn_off(ctx: VmStepContext, *, grace: float, hard_off: bool) -> StepResult:
             return Done(f"hard powered off{tail}")
     if ctx.now() > off_deadline:
         raise StepFailed(f"{vm.name} did not power off within {conf.power_off_wait():g} s.")
-    return _poll(ctx, "off_deadline", "waiting for the power off")
+    return ctx.poll("off_deadline", "waiting for the power off", countdown=True)
 
 
 def turn_on(ctx: VmStepContext, *, autoreboot_on: bool) -> StepResult:
@@ -117,7 +112,7 @@ def turn_on(ctx: VmStepContext, *, autoreboot_on: bool) -> StepResult:
     )
     if ctx.now() > deadline:
         raise StepFailed(f"{vm.name} did not power on within {conf.boot_wait():g} s.")
-    return _poll(ctx, "boot_deadline", "waiting for it to power on")
+    return ctx.poll("boot_deadline", "waiting for it to power on", countdown=True)
 
 
 # --- the steps -------------------------------------------------------------------------
@@ -141,7 +136,7 @@ def wait_boot(ctx: VmStepContext) -> StepResult:
     deadline = ctx.deadline("boot_deadline", timeout)
     if ctx.now() > deadline:
         raise StepFailed(f"{vm.name} did not boot within {timeout:g} s.")
-    return _poll(ctx, "boot_deadline", "waiting for it to boot")
+    return ctx.poll("boot_deadline", "waiting for it to boot", countdown=True)
 
 
 def power_off_if_changed(ctx: VmStepContext) -> StepResult:
