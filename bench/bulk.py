@@ -12,13 +12,17 @@ another moment — unchanged code gave 88.6 to 94.8 % at 200 x 8. That earlier f
 beside it (``ideal_at_start_s``, ``efficiency_at_start_pct``). Afterwards every VM is read back
 from the simulator: it must have the new core count and its original power and auto-reboot
 state. After each change of the worker count, one warm-up batch (one VM per worker) is
-discarded.
+discarded. Each batch also says what an operation cost the machine in CPU (workers, web
+server, simulator; bench/procstat.py) and how busy that kept the cores: c workers at once
+share the machine's cores, so an operation that costs more CPU is slowed more by the others
+running beside it, which is what separates a batch from c times the single operation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import sqlite3
 import statistics
@@ -27,6 +31,7 @@ from typing import Any
 
 from bench.context import Bench
 from bench.http import csrf_token
+from bench.procstat import by_group
 
 TARGET_CORES = 3  # no populated shape has 3 cores, so every VM changes
 ACTIVE = ("pending", "running", "compensating")
@@ -87,15 +92,40 @@ def _wait_batch(bench: Bench, batch_id: str, vms: int, timeout: float) -> list[t
             time.sleep(0.1)
 
 
+def _cpu_by_kind(bench: Bench) -> dict[str, float]:
+    """CPU seconds used so far by the stack's processes: the workers together, the web
+    server, the simulator (and Redis when the stack started its own)."""
+    groups = by_group()
+    spent: dict[str, float] = {}
+    for proc in list(bench.stack.procs):
+        kind = "workers" if proc in bench.stack.workers else proc.name
+        stat = groups.get(proc.pid)
+        spent[kind] = spent.get(kind, 0.0) + (stat.cpu_s if stat else 0.0)
+    return spent
+
+
+def _cpu_use(
+    before: dict[str, float], after: dict[str, float], seconds: float, ops: int
+) -> tuple[dict[str, float], float]:
+    """Milliseconds of CPU per operation by kind of process, and how busy that kept the
+    machine's cores (%) over ``seconds``."""
+    used = {kind: max(0.0, after.get(kind, 0.0) - spent) for kind, spent in before.items()}
+    per_op = {kind: round(1000.0 * value / ops, 1) for kind, value in sorted(used.items())}
+    busy = 100.0 * sum(used.values()) / (max(seconds, 1e-9) * (os.cpu_count() or 1))
+    return per_op, round(busy, 1)
+
+
 def _run_batch(bench: Bench, group: str, vms: int, workers: int) -> dict[str, Any]:
     bench.populate(group, vms, power_on_ratio=1.0)
     before = {
         vm["name"]: vm for vm in bench.sim.group(bench.token, "demo", group)["virtual_machines"]
     }
     names = sorted(before)
+    cpu_before = _cpu_by_kind(bench)
     batch_id, t0 = _start_batch(bench, group, names, workers)
     started = time.time() - t0
     rows = _wait_batch(bench, batch_id, vms, timeout=120 + 20 * vms)
+    cpu_ms_per_op, cpu_busy_pct = _cpu_use(cpu_before, _cpu_by_kind(bench), time.time() - t0, vms)
     end = max(_when(r[2]) or 0.0 for r in rows)
     after = {
         vm["name"]: vm for vm in bench.sim.group(bench.token, "demo", group)["virtual_machines"]
@@ -126,6 +156,10 @@ def _run_batch(bench: Bench, group: str, vms: int, workers: int) -> dict[str, An
         "slot_use_pct": round(100 * sum(durations) / (workers * max(end - first, 1e-9)), 1),
         # From the slot being handed over (enqueued) to the worker starting the operation.
         "enqueue_to_start_ms": round(1000 * statistics.median(queued), 1) if queued else None,
+        # What each operation cost the machine (from the POST to the last finish): the
+        # workers' share is what 8 of them at once compete for on the cores.
+        "cpu_ms_per_op": cpu_ms_per_op,
+        "cpu_busy_pct": cpu_busy_pct,
     }
 
 
@@ -189,8 +223,15 @@ def why(row: dict[str, Any], single: float) -> str:
         f"vs {single} s alone ({slower:+.0f} %); the slots were busy {row['slot_use_pct']} % of "
         f"the time between the first start and the last finish (slot handover: enqueue -> "
         f"start median {row['enqueue_to_start_ms']} ms, plus the last wave's rounding); "
-        f"{row['first_start_s']} s from the POST to the first start (planning every VM)"
+        f"{row['first_start_s']} s from the POST to the first start (planning every VM); "
+        f"each operation took {_cpu_words(row)} of CPU, the cores "
+        f"{row.get('cpu_busy_pct', '-')} % busy"
     )
+
+
+def _cpu_words(row: dict[str, Any]) -> str:
+    per_op = row.get("cpu_ms_per_op") or {}
+    return ", ".join(f"{kind} {ms} ms" for kind, ms in per_op.items()) or "-"
 
 
 def targets(rows: list[dict[str, Any]], single: float) -> list[dict[str, Any]]:

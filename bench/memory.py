@@ -8,31 +8,13 @@ process group of its own, so a worker's figure is its main process plus its pool
 
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 from typing import Any
 
+from bench.procstat import by_group
 from bench.stack import Stack
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
 MIB = 1024 * 1024
-
-
-def rss_by_group() -> dict[int, int]:
-    """Bytes resident per process group, from every /proc/<pid>/stat."""
-    totals: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        pgrp, rss_pages = int(fields[2]), int(fields[21])
-        totals[pgrp] = totals.get(pgrp, 0) + rss_pages * PAGE
-    return totals
 
 
 class Sampler:
@@ -53,7 +35,7 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             try:
-                groups = rss_by_group()
+                groups = {pgrp: stat.rss_bytes for pgrp, stat in by_group().items()}
                 for proc in list(self.stack.procs):
                     value = groups.get(proc.pid)
                     if not value:

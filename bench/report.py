@@ -159,11 +159,13 @@ def _live(data: dict[str, Any]) -> str:
 
 def _bulk(data: dict[str, Any]) -> str:
     headers = ["VMs", "workers", "wall s", "single s", "ideal s", "% of ideal", "% of 1st",
-               "op mean s", "slots busy %", "1st start s", "ok", "state ok"]  # fmt: skip
+               "op mean s", "slots busy %", "1st start s", "CPU ms/op workers", "cores busy %",
+               "ok", "state ok"]  # fmt: skip
     rows = [
         [r["vms"], r["workers"], r["wall_s"], r.get("single_s", "-"), r["ideal_s"],
          r["efficiency_pct"], r.get("efficiency_at_start_pct", "-"), r["op_mean_s"],
-         r["slot_use_pct"], r["first_start_s"], f"{r['succeeded']}/{r['vms']}",
+         r["slot_use_pct"], r["first_start_s"], (r.get("cpu_ms_per_op") or {}).get("workers", "-"),
+         r.get("cpu_busy_pct", "-"), f"{r['succeeded']}/{r['vms']}",
          f"{r['verified']}/{r['vms']}"]
         for r in data["rows"]
     ]  # fmt: skip

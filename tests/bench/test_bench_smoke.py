@@ -79,3 +79,6 @@ def test_quick_bench_runs_a_bulk_batch_through_the_review_and_every_vm_ends_righ
         waves = -(-row["vms"] // row["workers"])
         assert row["ideal_s"] == round(row["single_s"] * waves, 2)
         assert row["efficiency_pct"] > 0 and row["efficiency_at_start_pct"] > 0
+        # What an operation cost in CPU, by kind of process, and how busy the cores were.
+        assert row["cpu_ms_per_op"]["workers"] > 0 and row["cpu_ms_per_op"]["simulator"] > 0
+        assert 0 < row["cpu_busy_pct"] <= 100
