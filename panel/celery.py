@@ -6,7 +6,14 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import beat_init, worker_init, worker_process_init, worker_ready
+from celery.signals import (
+    beat_init,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_process_init,
+    worker_ready,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "panel.settings")
 
@@ -25,6 +32,16 @@ def _refuse_unsafe_bigv_urls(**kwargs: Any) -> None:
     from panel.core.checks import enforce_at_startup
 
     enforce_at_startup()
+
+
+@worker_init.connect
+def _keep_database_connections(**kwargs: Any) -> None:
+    # A poll is a task: not a new database connection each (panel/core/worker_connections.py).
+    from panel.core.worker_connections import around_task, keep_between_tasks
+
+    keep_between_tasks()
+    task_prerun.connect(around_task, weak=False)
+    task_postrun.connect(around_task, weak=False)
 
 
 @worker_init.connect

@@ -47,6 +47,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # On losing the broker, stop acks_late tasks: their messages go back to the queue, and the
 # operation's lease/epoch (panel.operations) keeps a redelivered copy from doing any harm.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A worker keeps its database connection between tasks for this long (a poll is a task), and
+# Celery's Django fixup leaves the closing to panel/core/worker_connections.py but for a
+# recycle after this many tasks.
+WORKER_DATABASE_CONN_MAX_AGE = int(os.environ.get("PANEL_WORKER_DATABASE_CONN_MAX_AGE", "60"))
+CELERY_DB_REUSE_MAX = 1000
 # Tests give every session (and xdist worker) a queue of its own so that parallel runs and
 # the developer's `make run` worker never take each other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PANEL_CELERY_QUEUE", "celery")
