@@ -1,5 +1,6 @@
 """``python -m bench [--quick] [--only pages,live,bulk,load,memory] [--out DIR] [--keep]
-[--profile]``: start a private stack, run the series, print the table, save the results.
+[--profile] [--postgres URL]``: start a private stack, run the series, print the table, save
+the results.
 
 Exits 1 only if a series failed to run; a missed target is reported, not an error."""
 
@@ -29,6 +30,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, DB)")
     parser.add_argument(
         "--profile", action="store_true", help="profile the pages even if their targets are met"
+    )
+    parser.add_argument(
+        "--postgres",
+        default="",
+        metavar="URL",
+        help="run on a fresh database on this PostgreSQL server (e.g. "
+        "postgres://postgres@127.0.0.1:5432/), dropped at the end; default: a fresh SQLite file",
     )
     args = parser.parse_args(argv)
     args.series = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -76,7 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     errors: dict[str, str] = {}
     started = time.time()
     print(f"bench: {'quick' if cfg.quick else 'full'} run of {', '.join(order)}", flush=True)
-    with Stack(sim_speed=cfg.sim_speed, poll_seconds=cfg.poll_seconds, keep=args.keep) as stack:
+    with Stack(
+        sim_speed=cfg.sim_speed,
+        poll_seconds=cfg.poll_seconds,
+        keep=args.keep,
+        postgres_server=args.postgres,
+    ) as stack:
         print(f"bench: stack up in {time.time() - started:.0f} s ({stack.root})", flush=True)
         bench = Bench.create(stack, cfg, args.out)
         bench.profile = args.profile
@@ -97,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: {name} done in {time.time() - t0:.0f} s", flush=True)
         if bench.memory:
             bench.memory.stop()
-    doc = report.document(cfg, results, errors, bench.notes, time.time() - started)
+    doc = report.document(
+        cfg, results, errors, bench.notes, time.time() - started, database=stack.database.kind
+    )
     report.save(doc, args.out)
     print(report.table(doc))
     return 1 if errors else 0

@@ -24,7 +24,6 @@ import datetime as dt
 import math
 import os
 import re
-import sqlite3
 import statistics
 import time
 from typing import Any
@@ -37,15 +36,13 @@ TARGET_CORES = 3  # no populated shape has 3 cores, so every VM changes
 ACTIVE = ("pending", "running", "compensating")
 
 
-def _db(bench: Bench) -> sqlite3.Connection:
-    path = bench.stack.root / "var" / "panel.sqlite3"
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-
-
-def _when(value: str | None) -> float | None:
+def _when(value: str | dt.datetime | None) -> float | None:
+    """A timestamp as the database gives it: SQLite's UTC text, PostgreSQL's datetime."""
     if not value:
         return None
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC).timestamp()
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value.timestamp()
 
 
 def _start_batch(bench: Bench, group: str, names: list[str], workers: int) -> tuple[str, float]:
@@ -78,13 +75,13 @@ def _start_batch(bench: Bench, group: str, names: list[str], workers: int) -> tu
 
 def _wait_batch(bench: Bench, batch_id: str, vms: int, timeout: float) -> list[tuple]:
     deadline = time.monotonic() + timeout
-    with _db(bench) as db:
+    with bench.stack.database.reader() as read:
         while True:
-            rows = db.execute(
+            rows = read(
                 "SELECT status, started_at, finished_at, enqueued_at FROM operations_operation "
                 "WHERE batch_id = ?",
                 (batch_id,),
-            ).fetchall()
+            )
             if len(rows) == vms and not any(r[0] in ACTIVE for r in rows):
                 return rows
             if time.monotonic() > deadline:

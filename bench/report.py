@@ -54,7 +54,13 @@ def machine() -> dict[str, Any]:
 
 
 def document(
-    cfg: Config, results: dict[str, Any], errors: dict[str, str], notes: list[str], took: float
+    cfg: Config,
+    results: dict[str, Any],
+    errors: dict[str, str],
+    notes: list[str],
+    took: float,
+    *,
+    database: str = "sqlite",
 ) -> dict[str, Any]:
     targets = [
         {"series": name, **target, "status": "met" if target["met"] else "missed"}
@@ -67,6 +73,7 @@ def document(
         "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "machine": machine(),
         "mode": "quick" if cfg.quick else "full",
+        "database": database,  # the panel's: sqlite (the embedded default) or postgresql
         "config": asdict(cfg),
         "duration_s": round(took, 1),
         "series": results,
@@ -208,7 +215,8 @@ def table(doc: dict[str, Any]) -> str:
     parts = [
         f"BigV Panel benchmark — {doc['mode']} run, {doc['date']}, commit "
         f"{doc['git_commit'][:10]}{' (dirty)' if doc['git_dirty'] else ''}, "
-        f"{doc['machine']['cpus']} CPUs, load {doc['machine']['load_average']}"
+        f"{doc['machine']['cpus']} CPUs, load {doc['machine']['load_average']}, "
+        f"database {doc.get('database', 'sqlite')}"
     ]
     if doc.get("goals"):
         parts.append(_goals(doc["goals"]))

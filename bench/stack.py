@@ -1,5 +1,6 @@
-"""The benchmark's own stack: simulator, Redis, a fresh SQLite database, uvicorn and Celery
-workers, on free ports with a private var dir, all stopped at the end (even on error).
+"""The benchmark's own stack: simulator, Redis, a fresh database (bench/database.py), uvicorn
+and Celery workers, on free ports with a private var dir, all stopped at the end (even on
+error).
 
 Every child runs in a session of its own (its own process group), so stopping one stops its
 children too (uvicorn's and Celery's pool processes).
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.database import BenchDatabase
 from panel.runtime.embedded_redis import free_port, redis_reachable, start_embedded_redis
 from panel.runtime.stack import wait_for_http, web_workers
 
@@ -63,6 +65,11 @@ class Stack:
     redis_url: str = ""
     queue: str = field(default_factory=lambda: f"panel-bench-{uuid.uuid4().hex[:10]}")
     scaling: bool = False  # scale_workers is starting or stopping workers
+    # A PostgreSQL server to run on (a fresh database of its own); empty: a fresh SQLite file.
+    postgres_server: str = ""
+
+    def __post_init__(self) -> None:
+        self.database = BenchDatabase(self.root / "var", self.postgres_server)
 
     def __enter__(self) -> Stack:
         try:
@@ -122,6 +129,7 @@ class Stack:
     def start(self) -> None:
         var = self.root / "var"
         var.mkdir(parents=True, exist_ok=True)
+        self.database.create()
         redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
         if not redis_reachable(redis_url):
             popen, redis_url = start_embedded_redis(self.root / "redis")
@@ -137,7 +145,7 @@ class Stack:
             "DJANGO_DEBUG": "0",  # production-like: no SQL recording, no debug pages
             "DJANGO_STATIC_ROOT": str(self.root / "static"),
             "PANEL_VAR_DIR": str(var),
-            "DATABASE_URL": f"sqlite:///{var / 'panel.sqlite3'}",
+            "DATABASE_URL": self.database.url,
             "REDIS_URL": redis_url,
             "PANEL_CELERY_QUEUE": self.queue,
             "BIGV_API_URL": self.sim_url,
@@ -251,6 +259,10 @@ class Stack:
             except Exception as error:  # keep stopping the others
                 print(f"bench: could not stop {proc.name}: {error}", file=sys.stderr)
         self._forget_queue()
+        try:
+            self.database.drop()
+        except Exception as error:  # keep cleaning up; the database was this run's alone
+            print(f"bench: could not drop the database: {error}", file=sys.stderr)
         if not self.keep:
             _rmtree(self.root)
 

@@ -82,3 +82,44 @@ def test_quick_bench_runs_a_bulk_batch_through_the_review_and_every_vm_ends_righ
         # What an operation cost in CPU, by kind of process, and how busy the cores were.
         assert row["cpu_ms_per_op"]["workers"] > 0 and row["cpu_ms_per_op"]["simulator"] > 0
         assert 0 < row["cpu_busy_pct"] <= 100
+
+
+# The machine's PostgreSQL (as .ci/run starts it): the production database.
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/"
+
+
+def _bench_databases() -> set[str] | None:
+    """The benchmark's databases on that server, or None when it cannot be reached."""
+    import psycopg
+
+    try:
+        with psycopg.connect(f"{POSTGRES_SERVER}postgres", connect_timeout=3) as db:
+            rows = db.execute("SELECT datname FROM pg_database WHERE datname LIKE 'panel_bench_%'")
+            return {name for (name,) in rows.fetchall()}
+    except psycopg.OperationalError:
+        return None
+
+
+def test_quick_bulk_runs_on_a_postgresql_database_of_its_own_and_drops_it(
+    tmp_path: Path,
+) -> None:
+    """``--postgres``: the same series on the production database, in a database made for
+    the run and dropped after it."""
+    before = _bench_databases()
+    if before is None:
+        pytest.skip(f"no PostgreSQL answers at {POSTGRES_SERVER} (.ci/run starts it)")
+    command = [sys.executable, "-m", "bench", "--quick", "--only", "bulk", "--out", str(tmp_path)]
+    done = subprocess.run(
+        [*command, "--postgres", POSTGRES_SERVER],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["errors"] == {} and results["database"] == "postgresql"
+    assert "database postgresql" in done.stdout
+    rows = results["series"]["bulk"]["rows"]
+    assert rows and all(row["verified"] == row["vms"] == row["succeeded"] for row in rows)
+    assert _bench_databases() == before
