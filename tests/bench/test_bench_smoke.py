@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,20 +21,32 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 
-def test_quick_bench_runs_and_saves_the_page_series(tmp_path: Path) -> None:
+def _quick_run(out: Path, series: str, *more: str) -> tuple[str, dict[str, Any]]:
+    """``python -m bench --quick --only <series>``: what it printed, and its results."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--only", "pages", "--out", str(tmp_path)],
+        [sys.executable, "-m", "bench", "--quick", "--only", series, "--out", str(out), *more],
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
         timeout=170,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "1. Pages" in done.stdout
-
-    results = json.loads((tmp_path / "results.json").read_text())
-    assert results["mode"] == "quick"
+    results = json.loads((out / "results.json").read_text())
     assert results["errors"] == {}
+    return done.stdout, results
+
+
+def _every_vm_ends_right(results: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = results["series"]["bulk"]["rows"]
+    assert rows and all(row["verified"] == row["vms"] == row["succeeded"] for row in rows)
+    return rows
+
+
+def test_quick_bench_runs_and_saves_the_page_series(tmp_path: Path) -> None:
+    printed, results = _quick_run(tmp_path, "pages")
+    assert "1. Pages" in printed
+    assert results["mode"] == "quick"
+    assert results["database"] == "sqlite" and "database sqlite" in printed
     assert results["git_commit"] is not None
     rows = results["series"]["pages"]["rows"]
     pages = {(row["world"], row["page"]) for row in rows}
@@ -48,7 +61,7 @@ def test_quick_bench_runs_and_saves_the_page_series(tmp_path: Path) -> None:
     assert floor["static file"]["status"] == 200
     assert floor["not-found page"]["status"] == 404
     assert all(row["ms"]["median"] > 0 and row["ratio_to_api"] > 0 for row in floor.values())
-    assert "Before a page's own work" in done.stdout
+    assert "Before a page's own work" in printed
     targets = {t["name"]: t for t in results["targets"]}
     assert targets["one API call per list page"]["met"], targets
     assert targets["≤ 2 API calls per VM detail page"]["met"], targets
@@ -60,18 +73,8 @@ def test_quick_bench_runs_a_bulk_batch_through_the_review_and_every_vm_ends_righ
 ) -> None:
     """The bulk series drives the panel's own batch form (review, then Start): a change to
     that form must not break `make bench` unseen."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--only", "bulk", "--out", str(tmp_path)],
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=170,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    results = json.loads((tmp_path / "results.json").read_text())
-    assert results["errors"] == {}
-    rows = results["series"]["bulk"]["rows"]
-    assert rows and all(row["verified"] == row["vms"] == row["succeeded"] for row in rows)
+    _, results = _quick_run(tmp_path, "bulk")
+    rows = _every_vm_ends_right(results)
     # Each batch is judged against single operations measured right before and after it,
     # and against the series' first one as well.
     for row in rows:
@@ -108,18 +111,7 @@ def test_quick_bulk_runs_on_a_postgresql_database_of_its_own_and_drops_it(
     before = _bench_databases()
     if before is None:
         pytest.skip(f"no PostgreSQL answers at {POSTGRES_SERVER} (.ci/run starts it)")
-    command = [sys.executable, "-m", "bench", "--quick", "--only", "bulk", "--out", str(tmp_path)]
-    done = subprocess.run(
-        [*command, "--postgres", POSTGRES_SERVER],
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=170,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    results = json.loads((tmp_path / "results.json").read_text())
-    assert results["errors"] == {} and results["database"] == "postgresql"
-    assert "database postgresql" in done.stdout
-    rows = results["series"]["bulk"]["rows"]
-    assert rows and all(row["verified"] == row["vms"] == row["succeeded"] for row in rows)
+    printed, results = _quick_run(tmp_path, "bulk", "--postgres", POSTGRES_SERVER)
+    assert results["database"] == "postgresql" and "database postgresql" in printed
+    _every_vm_ends_right(results)
     assert _bench_databases() == before
