@@ -102,7 +102,7 @@ def claim(operation_id: Any, task_id: str) -> Lease | None:
     """Take the operation for this run, or None: someone else holds it (or it is over)."""
     row = (
         Operation.objects.filter(pk=operation_id)
-        .values("epoch", "lease_owner", "status", "updated_at")
+        .values("epoch", "lease_owner", "lease_expires_at", "status", "updated_at")
         .first()
     )
     if row is None or row["status"] not in OperationStatus.ACTIVE:
@@ -127,7 +127,14 @@ def claim(operation_id: Any, task_id: str) -> Lease | None:
     )
     if won != 1:
         return None
-    takeover = row["status"] != OperationStatus.PENDING and seen_owner != resume_token(task_id)
+    # A run takes over when the lease was another's, or when it was handed to this very run
+    # but lapsed first: no worker picked the wait up in time (they were all gone — the page
+    # said "workers may be down" meanwhile), which is as much a lost worker as the other.
+    expires = row["lease_expires_at"]
+    lapsed = expires is not None and expires < now
+    takeover = row["status"] != OperationStatus.PENDING and (
+        seen_owner != resume_token(task_id) or lapsed
+    )
     return Lease(
         operation_id=operation_id,
         epoch=row["epoch"] + 1,

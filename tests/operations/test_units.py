@@ -88,6 +88,22 @@ def test_claim_is_won_once_and_fences_the_loser(op):
         claims.persist(lease, op, "step_log")  # the old run stops before its next API call
 
 
+def test_a_wait_picked_up_only_after_its_lease_lapsed_is_a_takeover(op):
+    # The worker holding the wait's task died before running it; the task ran later anyway
+    # (it was still queued): the operation went unattended meanwhile, and the run says so.
+    Operation.objects.filter(pk=op.pk).update(
+        status="running", lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    lease = claims.claim(op.pk, "t1")
+    assert lease is not None and lease.takeover and lease.last_heard is not None
+
+
+def test_a_wait_picked_up_in_time_is_no_takeover(op):
+    Operation.objects.filter(pk=op.pk).update(status="running")
+    lease = claims.claim(op.pk, "t1")
+    assert lease is not None and not lease.takeover
+
+
 def test_a_dead_owner_on_this_host_need_not_be_waited_out(op):
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
