@@ -45,6 +45,11 @@ class Fenced(Exception):
     """Another run owns the operation now: stop without touching BigV."""
 
 
+class Looking(Exception):
+    """A poll that only looks (looks.py) holds no lease and writes nothing: the step wanted
+    to write, so the poll must run in full."""
+
+
 @dataclass(frozen=True, slots=True)
 class Lease:
     operation_id: Any
@@ -54,6 +59,13 @@ class Lease:
     takeover: bool = False
     # On a takeover: when the lost run last wrote the row (its last sign of life).
     last_heard: dt.datetime | None = None
+    # A poll that only looks (looks.py): the lease is still the waiting task's; any write
+    # raises ``Looking`` before it reaches the database or BigV.
+    looking: bool = False
+
+
+def looking(operation_id: Any, epoch: int) -> Lease:
+    return Lease(operation_id=operation_id, epoch=epoch, owner="", looking=True)
 
 
 def new_task_id() -> str:
@@ -148,8 +160,10 @@ def persist(lease: Lease, op: Operation, *fields: str, **extra: Any) -> None:
     """Write ``fields`` of ``op`` (and ``extra``) if the lease is still ours; renew it.
 
     This is the fence: called before every API write, a run that lost its lease raises
-    ``Fenced`` here instead of calling BigV.
+    ``Fenced`` here instead of calling BigV (and a poll that only looks, ``Looking``).
     """
+    if lease.looking:
+        raise Looking(f"operation {lease.operation_id}: a poll that only looks writes nothing")
     now = timezone.now()
     values: dict[str, Any] = {name: getattr(op, name) for name in fields}
     values.update(extra)

@@ -26,13 +26,15 @@ _handed_over: contextvars.ContextVar[list[tuple[Any, str]] | None] = contextvars
 )
 
 
-def send(operation_id: Any, *, task_id: str, countdown: float = 0.0) -> bool:
+def send(operation_id: Any, *, task_id: str, countdown: float = 0.0, holder: str = "") -> bool:
     """Enqueue ``run_operation``; False if the broker could not be reached. Never raises: if
     Redis is down the operation keeps its lease until it expires, and then the reconciler
-    sends it again (the row is the truth) — and the row says so meanwhile."""
+    sends it again (the row is the truth) — and the row says so meanwhile.
+
+    ``holder``: a wait's poll, sent to the task id its lease was handed to (looks.py)."""
     kept = _handed_over.get()
     if kept is not None and not kept and countdown <= 0:
-        kept.append((operation_id, task_id))
+        kept.append((operation_id, holder or task_id))
         return True
     from panel.operations.tasks import run_operation  # (tasks imports engine)
 
@@ -40,6 +42,8 @@ def send(operation_id: Any, *, task_id: str, countdown: float = 0.0) -> bool:
         options: dict[str, Any] = {"task_id": task_id}
         if countdown > 0:
             options["countdown"] = countdown
+        if holder:
+            options["kwargs"] = {"holder": holder}
         run_operation.apply_async((str(operation_id),), **options)
     except Exception:  # broker down: kombu raises its own OperationalError family
         logger.warning(

@@ -1,7 +1,8 @@
 """The engine: claim the row, run steps until one waits or the operation ends, compensate.
 
-One task run = one claim. Within it, steps run back to back; a step that must wait hands
-the lease to a task enqueued with a countdown (never a sleep). A failed step switches the
+One task run = one claim (none for a wait's poll that finds nothing new: looks.py). Within
+it, steps run back to back; a step that must wait hands the lease to a task enqueued with a
+countdown (never a sleep). A failed step switches the
 operation to ``compensating`` and appends the undo plan (the workflow's ``undo``); a failed
 undo ends in ``needs_attention`` with the workflow's account of the target's exact state.
 Every status/step change is persisted (fenced by the lease), audited with the operation id
@@ -26,7 +27,7 @@ from panel.audit import Action, Outcome, record
 from panel.bigv import ApiError, BigVClient, ServerError, TransportError, Unavailable, words
 from panel.credentials.clients import NotConnected, client_for
 from panel.credentials.crypto import CredentialError
-from panel.operations import claims, dispatch, holds, journal, outage, signals
+from panel.operations import claims, dispatch, holds, journal, looks, outage, signals
 from panel.operations.models import Operation
 from panel.operations.status import FINISH_OUTCOMES, OperationStatus, StepStatus
 from panel.operations.steps import StepContext, StepFailed, Wait, actor_of, audit_target
@@ -37,8 +38,12 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (ServerError, Unavailable, TransportError)  # retried by the step, then failed
 
 
-def run(operation_id: str, *, task_id: str) -> None:
-    """Drive one operation as far as it goes now. Makes no API call unless it wins the claim."""
+def run(operation_id: str, *, task_id: str, poll: bool = False) -> None:
+    """Drive one operation as far as it goes now. Makes no API call unless it wins the claim
+    — or, for a wait's ``poll``, while it only looks (looks.py: nothing new, nothing more)."""
+    looked = looks.look(operation_id, task_id) if poll else looks.FULL
+    if looked.quiet:
+        return
     lease = claims.claim(operation_id, task_id)
     if lease is None:
         status = Operation.objects.filter(pk=operation_id).values_list("status", flat=True)
@@ -51,7 +56,7 @@ def run(operation_id: str, *, task_id: str) -> None:
     except KeyError:
         workflow = None
     try:
-        Runner(op, lease, workflow).drive()
+        Runner(op, lease, workflow, met=looked.met).drive()
     except claims.Fenced as error:
         logger.warning("operation %s: %s; stopped before any further API call", op.pk, error)
 
@@ -61,10 +66,18 @@ def _now_iso() -> str:
 
 
 class Runner:
-    def __init__(self, op: Operation, lease: claims.Lease, workflow: Workflow | None) -> None:
+    def __init__(
+        self,
+        op: Operation,
+        lease: claims.Lease,
+        workflow: Workflow | None,
+        *,
+        met: looks.Met | None = None,
+    ) -> None:
         self.op = op
         self.lease = lease
         self.workflow = workflow
+        self._met = met  # what the step raised while this poll only looked
         self._wait_changed = False  # the current wait's step record is not written yet
 
     # --- bookkeeping ----------------------------------------------------------------------
@@ -149,6 +162,7 @@ class Runner:
         entry = next((e for e in self.op.step_log if e.get("index") == self.op.step_index), None)
         if entry is None or entry.get("status") != StepStatus.RUNNING:
             return
+        entry.pop("until", None)
         entry.update(status=StepStatus.FAILED.value, finished_at=_now_iso(), detail="cancelled")
         with transaction.atomic():
             self._save("step_log")
@@ -197,11 +211,14 @@ class Runner:
         step = op.plan[index]
         entry = self._entry(index, step)
         seen = copy.deepcopy(entry)  # what the row holds of this step now
+        met, self._met = looks.met_at(self._met, index, entry), None
         context = self.workflow.context or StepContext
         ctx = context(
             op=op, lease=self.lease, client=client, args=step.get("args", {}), entry=entry
         )
         try:
+            if met is not None:
+                raise met  # the step's outcome, met by the look: not called again
             result = self.workflow.steps[step["name"]](ctx)
         except claims.Fenced:
             raise
@@ -231,12 +248,13 @@ class Runner:
         outage.got_through(entry)
         entry.pop("raw", None)
         if isinstance(result, Wait):
-            entry["detail"] = result.note
-            # Written with the hand-over (one write per poll), and published only when the
-            # step's record changed: a wait polls every fraction of a second, and most polls
-            # find nothing new (its countdown moves once a second).
+            result.record(entry)
+            # Written with the hand-over, and published only when the step's record changed:
+            # a wait polls every fraction of a second, and most polls find nothing new (the
+            # next one may then only look: looks.py).
             self._wait_changed = entry != seen
             return result
+        entry.pop("until", None)
         entry.update(
             status=(StepStatus.SKIPPED if result.skipped else StepStatus.DONE).value,
             finished_at=_now_iso(),
@@ -264,6 +282,7 @@ class Runner:
         error: Exception | None = None,
         refused: bool = False,
     ) -> None:
+        entry.pop("until", None)
         entry.update(status=StepStatus.FAILED.value, finished_at=_now_iso(), detail=message)
         refused = refused or (isinstance(error, ApiError) and error.is_refusal)
         status = error.status if isinstance(error, ApiError) else None  # for the audit only
@@ -372,7 +391,7 @@ class Runner:
         claims.hand_over(self.lease, self.op, task_id=task_id, after=wait.seconds, **extra)
         if changed:
             signals.changed(self.op)
-        dispatch.send(self.op.pk, task_id=task_id, countdown=wait.seconds)
+        dispatch.send(self.op.pk, task_id=task_id, countdown=wait.seconds, holder=task_id)
 
 
 def _mark_undone(op: Operation) -> None:

@@ -43,6 +43,19 @@ MIN_WAIT = 0.05
 class Wait:
     seconds: float
     note: str = ""
+    # The deadline the wait runs to (Unix time), when the page should count down to it: the
+    # seconds left are worked out where the step is shown, so that the step's record stays
+    # the same from one poll to the next (a poll that only looks; panel/operations/looks.py).
+    until: float | None = None
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """What the wait leaves in its step's log entry: the note, and the deadline that the
+        page counts down to (none: no countdown)."""
+        entry["detail"] = self.note
+        if self.until is None:
+            entry.pop("until", None)
+        else:
+            entry["until"] = self.until
 
 
 StepResult = Done | Wait
@@ -125,7 +138,8 @@ class StepContext:
 
     def poll(self, deadline_key: str, note: str, *, countdown: bool = False) -> Wait:
         """The wait until the step looks again, never past its deadline (``deadline_key``,
-        stored by ``deadline``); ``countdown`` adds the seconds left to the note.
+        stored by ``deadline``); ``countdown``: the page shows the seconds left beside the
+        note, counting down to that deadline.
 
         The polls keep a cadence counted from the first wait for that deadline (kept in the
         step log, so a resumed step keeps it too): what a poll itself takes — the hand-over,
@@ -141,10 +155,9 @@ class StepContext:
             cadence = self.state["polls_from"] = [deadline_key, now]
         since = float(cadence[1])
         tick = since + (math.floor((now - since) / every) + 1) * every
-        remaining = float(self.state[deadline_key]) - now
-        if countdown:
-            note = f"{note} ({remaining:.0f} s left)"
-        return Wait(max(MIN_WAIT, min(tick - now, remaining)), note)
+        deadline = float(self.state[deadline_key])
+        wait = max(MIN_WAIT, min(tick - now, deadline - now))
+        return Wait(wait, note, until=deadline if countdown else None)
 
     # --- writing ------------------------------------------------------------------------
 

@@ -23,12 +23,14 @@ from panel.operations import dispatch, engine, reconciler
     reject_on_worker_lost=True,
     ignore_result=True,
 )
-def run_operation(self: Any, operation_id: str) -> None:
-    dispatch.run_and_continue(
-        lambda op_id, task_id: engine.run(op_id, task_id=task_id),
-        operation_id,
-        str(self.request.id or ""),
-    )
+def run_operation(self: Any, operation_id: str, holder: str = "") -> None:
+    """``holder``: a wait's poll, for the task id its lease was handed to; it may only look
+    (looks.py), and otherwise runs under that id. A run this one hands over is no poll."""
+
+    def run(op_id: str, task_id: str) -> None:
+        engine.run(op_id, task_id=task_id, poll=bool(holder) and op_id == operation_id)
+
+    dispatch.run_and_continue(run, operation_id, holder or str(self.request.id or ""))
 
 
 @app.task(name="panel.operations.reconcile_operations", ignore_result=True)

@@ -3,7 +3,8 @@
 //   fires for a dropped connection that the browser reconnects by itself (readyState
 //   CONNECTING); only a refused stream (an error status, a wrong content type: CLOSED)
 //   needs the fragment's polling URL, which it asks for on "opstreamfailed";
-// - tick the "elapsed" clocks once a second between the server's updates;
+// - tick the "elapsed" clocks and the waits' countdowns once a second between the server's
+//   updates;
 // - read step changes out on the operation page, where the swapped part is too big to be
 //   a live region of its own.
 "use strict";
@@ -18,17 +19,23 @@
     return minutes ? hours + " h " + minutes + " min" : hours + " h";
   }
 
-  function tick() {
-    var now = Date.now();
-    // Counted from when the element arrived, on top of the server's value: the browser's
-    // clock may disagree with the server's, its own stopwatch does not.
-    document.querySelectorAll("[data-op-elapsed]").forEach(function (el) {
-      var base = parseInt(el.getAttribute("data-op-elapsed"), 10);
+  // Counted from when the element arrived, from the server's value: the browser's clock may
+  // disagree with the server's, its own stopwatch does not. ``sign`` 1 counts up (elapsed),
+  // -1 down (a wait's seconds left, never below nothing).
+  function clocks(attribute, sign, now) {
+    document.querySelectorAll("[" + attribute + "]").forEach(function (el) {
+      var base = parseInt(el.getAttribute(attribute), 10);
       if (isNaN(base)) return;
       if (!el.dataset.opSeen) el.dataset.opSeen = String(now);
-      var extra = Math.floor((now - Number(el.dataset.opSeen)) / 1000);
-      el.textContent = words(base + Math.max(0, extra));
+      var gone = Math.max(0, Math.floor((now - Number(el.dataset.opSeen)) / 1000));
+      el.textContent = words(Math.max(0, base + sign * gone));
     });
+  }
+
+  function tick() {
+    var now = Date.now();
+    clocks("data-op-elapsed", 1, now);
+    clocks("data-op-countdown", -1, now);
   }
 
   var lastStep = null;

@@ -112,6 +112,48 @@ def test_without_the_event_stream_the_page_polls_until_the_end(
     screenshot("operations-04-finished-by-polling")
 
 
+def test_a_wait_counts_down_in_the_page_between_the_server_s_updates(
+    logged_in: Any, panel_url: str, sim: Any
+) -> None:
+    """The ACPI shutdown's "N s left" ticks in the browser (static/activity/live.js): the
+    worker's polls that find nothing new say nothing, and the page still counts down."""
+    page = logged_in
+    sim_call(sim, "POST", "/speed", {"speed": 0.5})  # an ACPI shutdown of 8 s
+    swaps: list[str] = []
+    page.on("response", lambda r: swaps.append(r.url) if "/progress" in r.url else None)
+    page.goto(f"{panel_url}/operations/vm/demo/web/web3/restart/")
+    page.get_by_role("button", name="Show the plan").click()
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r"/operations/[0-9a-f-]{36}/$"))
+
+    countdown = page.locator(".op-detail .op-step-detail [data-op-countdown]")
+    countdown.wait_for(timeout=15_000)
+    detail = page.locator(".op-detail .op-step-detail").first
+    assert re.fullmatch(
+        r"waiting for the ACPI shutdown \((\d+ s|1 min) left\)", detail.inner_text()
+    )
+    first = _seconds(countdown.inner_text())
+    # Two seconds fewer within four, with no help from the server.
+    page.wait_for_function(
+        """(first) => {
+          const el = document.querySelector(".op-detail .op-step-detail [data-op-countdown]");
+          const text = el ? el.textContent : "";
+          const left = text === "1 min" ? 60 : parseInt(text, 10);
+          return left <= first - 2;
+        }""",
+        arg=first,
+        timeout=4_000,
+    )
+    assert swaps == []  # counted by the page itself: no poll, no new fragment
+    sim_call(sim, "POST", "/speed", {"speed": SIM_SPEED})
+    live = page.locator(".op-detail .op-live-body")
+    live.locator(".op-step-label", has_text=re.compile(r"^Succeeded$")).wait_for(timeout=45_000)
+
+
+def _seconds(text: str) -> int:
+    return 60 if text == "1 min" else int(text.removesuffix(" s"))
+
+
 def test_the_create_form_adds_disc_rows_with_htmx_and_keeps_the_password(
     logged_in: Any, panel_url: str, screenshot: Any
 ) -> None:

@@ -3,6 +3,7 @@ deadline: awaiting an event, not sleeping for one)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils import timezone
 from panel.audit.models import AuditEntry
 from panel.core.actor import Actor
 from panel.credentials.clients import client_for
+from panel.operations import claims, workflows
 from panel.operations.models import Operation
 from panel.vm_changes.services import change_start
 from panel.vms.refs import VmRef
@@ -22,6 +24,7 @@ __all__ = [
     "audit_of",
     "brain_requests",
     "fault",
+    "one_step_operation",
     "plan_and_start",
     "ref",
     "sim_call",
@@ -66,6 +69,35 @@ def operation_row(user: Any, **values: Any) -> Operation:
         "enqueued_at": now,
     }
     return Operation.objects.create(**(fields | values))
+
+
+def one_step_operation(
+    username: str, kind: str, name: str, step: Callable[[Any], Any]
+) -> Operation:
+    """A pending operation of a test workflow of one step ``name`` that nothing needs to put
+    back, started by ``username`` (connected to BigV), its lease handed to task "t0"."""
+    from tests.operations.conftest import connected_user
+
+    workflows.register(
+        workflows.Workflow(
+            kind=kind,
+            label=name.title(),
+            doing=name,
+            steps={name: step},
+            begin=lambda op, client: {"id": op.vm_id},
+            undo=lambda op: [],
+            attention=lambda op, client, why: why,
+            summary=lambda kind, params, original: name.title(),
+        )
+    )
+    return operation_row(
+        connected_user(username, "apikey.demo-key"),
+        kind=kind,
+        status="pending",
+        plan=[{"name": name, "label": name.title(), "args": {}}],
+        lease_owner=claims.resume_token("t0"),
+        lease_expires_at=timezone.now() + dt.timedelta(seconds=60),
+    )
 
 
 def ref(name: str) -> VmRef:

@@ -3,18 +3,15 @@ record changed — one write per poll (the hand-over), not two. Its polls keep t
 
 from __future__ import annotations
 
-import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from panel.operations import claims, dispatch, engine, signals, workflows
+from panel.operations import claims, dispatch, engine, signals
 from panel.operations.models import Operation
 from panel.operations.steps import Done, StepContext, Wait
-from tests.operations.conftest import connected_user
-from tests.operations.helpers import operation_row
+from tests.operations.helpers import one_step_operation
 
 NOTES = ["waiting (3 s left)", "waiting (3 s left)", "waiting (2 s left)"]
 
@@ -31,30 +28,9 @@ def _poll(ctx: Any) -> Any:
     return Wait(0.01, NOTES[polls])
 
 
-POLLING = workflows.Workflow(
-    kind="test_polling",
-    label="Poll",
-    doing="polling",
-    steps={"poll": _poll},
-    begin=lambda op, client: {"id": op.vm_id},
-    undo=lambda op: [],
-    attention=lambda op, client, why: why,
-    summary=lambda kind, params, original: "Poll",
-)
-
-
 @pytest.fixture
 def polling_op(db: Any, sim: Any) -> Operation:
-    workflows.register(POLLING)
-    user = connected_user("pia", "apikey.demo-key")
-    return operation_row(
-        user,
-        kind="test_polling",
-        status="pending",
-        plan=[{"name": "poll", "label": "Poll", "args": {}}],
-        lease_owner=claims.resume_token("t0"),
-        lease_expires_at=timezone.now() + dt.timedelta(seconds=60),
-    )
+    return one_step_operation("pia", "test_polling", "poll", _poll)
 
 
 def test_a_poll_that_finds_nothing_new_writes_only_its_hand_over(
@@ -63,7 +39,7 @@ def test_a_poll_that_finds_nothing_new_writes_only_its_hand_over(
     sent: list[str] = []
     nudged: list[Any] = []
 
-    def send(op_id: Any, *, task_id: str, countdown: float = 0.0) -> bool:
+    def send(op_id: Any, *, task_id: str, countdown: float = 0.0, holder: str = "") -> bool:
         sent.append(task_id)
         return True
 

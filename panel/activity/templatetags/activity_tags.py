@@ -7,6 +7,7 @@ they are safe to use in the header and on other apps' pages: no API call, one or
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +83,7 @@ class StepRow:
     undo: bool  # a compensation step (putting the VM back)
     events: tuple[str, ...] = ()  # "worker lost at …; resumed by … at …" during this step
     raw: str = ""  # BigV's own answer when the step failed on it (the "details" toggle)
+    left: int | None = None  # a wait's seconds left to its deadline (the page counts down)
 
     @property
     def took(self) -> dt.timedelta | None:
@@ -158,9 +160,18 @@ def step_rows(op: Operation) -> list[StepRow]:
                 undo=undo_from is not None and index >= undo_from,
                 events=tuple(events.get(index, ())),
                 raw=str(entry.get("raw") or ""),
+                left=_left(entry) if status == "running" else None,
             )
         )
     return rows
+
+
+def _left(entry: dict[str, Any]) -> int | None:
+    """The seconds a waiting step has left to its deadline (``Wait.until``), if it counts."""
+    until = entry.get("until")
+    if not isinstance(until, int | float) or isinstance(until, bool):
+        return None
+    return max(0, round(until - time.time()))
 
 
 @register.simple_tag(takes_context=True)
