@@ -82,10 +82,10 @@ def look(operation_id: str, holder: str) -> Looked:
     seen = copy.deepcopy(entry)
     try:
         wait = _look(op, entry)
-    except claims.Looking:
+    except Exception:  # the kind, the credential: the full run meets it and says so
         return FULL
-    except Exception as error:
-        return Looked(quiet=False, met=Met(index=op.step_index, entry=entry, error=error))
+    if isinstance(wait, Met):
+        return Looked(quiet=False, met=wait)
     if wait is None:
         return FULL
     outage.got_through(entry)
@@ -117,8 +117,9 @@ def _may_look(op: Operation, holder: str) -> bool:
     )
 
 
-def _look(op: Operation, entry: dict[str, Any]) -> Wait | None:
-    """The step run with a lease that writes nothing: its wait, or None (it is over)."""
+def _look(op: Operation, entry: dict[str, Any]) -> Wait | Met | None:
+    """The step run with a lease that writes nothing: its wait, what it raised, or None (it
+    is over, or wanted to write)."""
     workflow = workflow_for(op.kind)
     step = op.plan[op.step_index]
     context = workflow.context or StepContext
@@ -130,7 +131,12 @@ def _look(op: Operation, entry: dict[str, Any]) -> Wait | None:
             args=step.get("args", {}),
             entry=entry,
         )
-        result = workflow.steps[step["name"]](ctx)
+        try:
+            result = workflow.steps[step["name"]](ctx)
+        except claims.Looking:
+            return None
+        except Exception as error:
+            return Met(index=op.step_index, entry=entry, error=error)
     return result if isinstance(result, Wait) else None
 
 

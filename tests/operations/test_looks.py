@@ -15,6 +15,7 @@ from panel.activity.templatetags.activity_tags import step_rows
 from panel.audit import Action
 from panel.audit.models import AuditEntry
 from panel.bigv import ServerError
+from panel.credentials.models import BigVCredential
 from panel.operations import claims, dispatch, engine, looks, signals
 from panel.operations.models import Operation
 from panel.operations.steps import Done, Wait
@@ -211,3 +212,16 @@ def test_the_page_counts_a_wait_down_to_its_deadline(waiting: tuple[Operation, s
 
 def _in(seconds: float) -> float:
     return timezone.now().timestamp() + seconds
+
+
+def test_a_credential_that_cannot_be_used_is_the_full_run_s_to_report(
+    waiting: tuple[Operation, str], outbox: list[dict[str, Any]]
+) -> None:
+    """Not the step's outcome: the look makes no call and hands nothing on."""
+    op, holder = waiting
+    BigVCredential.objects.filter(user_id=op.actor_id).delete()
+    assert looks.look(str(op.pk), holder) == looks.FULL
+    run_operation(str(op.pk), holder=holder)
+    row = Operation.objects.get(pk=op.pk)
+    assert row.status == "failed"
+    assert "BigV credential cannot be used" in row.error
