@@ -14,7 +14,10 @@ from tests.operations.helpers import operation_row, vm_id_of
 
 
 def _op(actor: Any, name: str, **values: Any) -> Operation:
-    return operation_row(actor, vm_name=name, target_key=f"vm:{name}", **values)
+    # Never enqueued: a running row that was, with no lease, is one a worker lost — and the
+    # reconciler of a test worker still up from an earlier test would resume it, writing
+    # audit entries while this test's tables are emptied (a deadlock on PostgreSQL).
+    return operation_row(actor, vm_name=name, target_key=f"vm:{name}", enqueued_at=None, **values)
 
 
 def test_the_row_test_agrees_with_the_sql_filter(alice, bob, wes, audrey, sim):
