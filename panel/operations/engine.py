@@ -30,7 +30,7 @@ from panel.credentials.crypto import CredentialError
 from panel.operations import claims, dispatch, holds, journal, looks, outage, signals
 from panel.operations.models import Operation
 from panel.operations.status import FINISH_OUTCOMES, OperationStatus, StepStatus
-from panel.operations.steps import StepContext, StepFailed, Wait, actor_of, audit_target
+from panel.operations.steps import StepFailed, Wait, actor_of, audit_target, call_step
 from panel.operations.workflows import NotStartable, Workflow, workflow_for
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,12 @@ def run(operation_id: str, *, task_id: str, poll: bool = False) -> None:
 
 def _now_iso() -> str:
     return timezone.now().isoformat()
+
+
+def _close(entry: dict[str, Any], status: StepStatus, detail: str) -> None:
+    """A step's record as the step ends (a wait's countdown ends with it)."""
+    entry.pop("until", None)
+    entry.update(status=status.value, finished_at=_now_iso(), detail=detail)
 
 
 class Runner:
@@ -162,8 +168,7 @@ class Runner:
         entry = next((e for e in self.op.step_log if e.get("index") == self.op.step_index), None)
         if entry is None or entry.get("status") != StepStatus.RUNNING:
             return
-        entry.pop("until", None)
-        entry.update(status=StepStatus.FAILED.value, finished_at=_now_iso(), detail="cancelled")
+        _close(entry, StepStatus.FAILED, "cancelled")
         with transaction.atomic():
             self._save("step_log")
             self._audit(Action.OPERATION_STEP, Outcome.CANCELLED, step=entry["step"])
@@ -212,14 +217,10 @@ class Runner:
         entry = self._entry(index, step)
         seen = copy.deepcopy(entry)  # what the row holds of this step now
         met, self._met = looks.met_at(self._met, index, entry), None
-        context = self.workflow.context or StepContext
-        ctx = context(
-            op=op, lease=self.lease, client=client, args=step.get("args", {}), entry=entry
-        )
         try:
             if met is not None:
                 raise met  # the step's outcome, met by the look: not called again
-            result = self.workflow.steps[step["name"]](ctx)
+            result = call_step(self.workflow, op=op, lease=self.lease, client=client, entry=entry)
         except claims.Fenced:
             raise
         except StepFailed as error:
@@ -246,7 +247,6 @@ class Runner:
             self._step_failed(entry, f"{type(error).__name__}: {error}", client)
             return None
         outage.got_through(entry)
-        entry.pop("raw", None)
         if isinstance(result, Wait):
             result.record(entry)
             # Written with the hand-over, and published only when the step's record changed:
@@ -254,12 +254,7 @@ class Runner:
             # next one may then only look: looks.py).
             self._wait_changed = entry != seen
             return result
-        entry.pop("until", None)
-        entry.update(
-            status=(StepStatus.SKIPPED if result.skipped else StepStatus.DONE).value,
-            finished_at=_now_iso(),
-            detail=result.note,
-        )
+        _close(entry, StepStatus.SKIPPED if result.skipped else StepStatus.DONE, result.note)
         op.step_index = index + 1
         outcome = Outcome.COMPENSATED if step.get("undo") else Outcome.SUCCEEDED
         with transaction.atomic():
@@ -282,8 +277,7 @@ class Runner:
         error: Exception | None = None,
         refused: bool = False,
     ) -> None:
-        entry.pop("until", None)
-        entry.update(status=StepStatus.FAILED.value, finished_at=_now_iso(), detail=message)
+        _close(entry, StepStatus.FAILED, message)
         refused = refused or (isinstance(error, ApiError) and error.is_refusal)
         status = error.status if isinstance(error, ApiError) else None  # for the audit only
         outcome = Outcome.REFUSED if refused else Outcome.FAILED

@@ -45,7 +45,7 @@ from panel.credentials.clients import client_for
 from panel.operations import claims, conf, dispatch, outage
 from panel.operations.models import Operation
 from panel.operations.status import OperationStatus, StepStatus
-from panel.operations.steps import StepContext, Wait
+from panel.operations.steps import Wait, call_step
 from panel.operations.workflows import workflow_for
 
 _LOOKING = (OperationStatus.RUNNING, OperationStatus.COMPENSATING)
@@ -89,7 +89,6 @@ def look(operation_id: str, holder: str) -> Looked:
     if wait is None:
         return FULL
     outage.got_through(entry)
-    entry.pop("raw", None)
     wait.record(entry)
     if entry != seen or not _lease_covers(op, wait.seconds):
         return FULL
@@ -121,18 +120,10 @@ def _look(op: Operation, entry: dict[str, Any]) -> Wait | Met | None:
     """The step run with a lease that writes nothing: its wait, what it raised, or None (it
     is over, or wanted to write)."""
     workflow = workflow_for(op.kind)
-    step = op.plan[op.step_index]
-    context = workflow.context or StepContext
+    lease = claims.looking(op.pk, op.epoch)
     with client_for(op.actor, finishing_own_work=True) as client:
-        ctx = context(
-            op=op,
-            lease=claims.looking(op.pk, op.epoch),
-            client=client,
-            args=step.get("args", {}),
-            entry=entry,
-        )
         try:
-            result = workflow.steps[step["name"]](ctx)
+            result = call_step(workflow, op=op, lease=lease, client=client, entry=entry)
         except claims.Looking:
             return None
         except Exception as error:

@@ -37,6 +37,8 @@ def retry_wait(entry: dict[str, Any], error: BigVError, now: float | None = None
 
 
 def got_through(entry: dict[str, Any]) -> None:
-    """A call of the step was answered: whatever outage there was is over."""
+    """A call of the step was answered: whatever outage there was is over, and BigV's last
+    error answer (``raw``, the "details" of a retry) with it."""
     entry.pop("failing_since", None)
     entry.pop("attempts", None)
+    entry.pop("raw", None)

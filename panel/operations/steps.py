@@ -18,7 +18,7 @@ import math
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from panel.audit import Action, Target
 from panel.audit import intent as audit_intent
@@ -27,6 +27,9 @@ from panel.core.actor import Actor
 from panel.operations import claims, secrets
 from panel.operations.conf import poll_seconds
 from panel.operations.models import Operation
+
+if TYPE_CHECKING:
+    from panel.operations.workflows import Workflow
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,22 @@ class StepFailed(Exception):
         super().__init__(message)
         self.message = message
         self.refused = refused
+
+
+def call_step(
+    workflow: Workflow,
+    *,
+    op: Operation,
+    lease: claims.Lease,
+    client: BigVClient,
+    entry: dict[str, Any],
+) -> StepResult:
+    """The plan's current step, called with the workflow's context: by a run, or by a poll
+    that only looks (with a lease that writes nothing)."""
+    step = op.plan[op.step_index]
+    context = workflow.context or StepContext
+    ctx = context(op=op, lease=lease, client=client, args=step.get("args", {}), entry=entry)
+    return workflow.steps[step["name"]](ctx)
 
 
 def actor_of(op: Operation) -> Actor:
