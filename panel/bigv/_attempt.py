@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import requests
 from urllib3.exceptions import ReadTimeoutError
@@ -58,6 +58,9 @@ class Attempt:
     headers: dict[str, str]
     timeout: tuple[float, float]
     deadline: float
+    # What requests would read from the environment (_sessions.environment_for), for a
+    # session that does not read it itself.
+    environment: Mapping[str, Any] = field(default_factory=dict)
 
     def run(self) -> Reply:
         watch = Watch(self.deadline)
@@ -73,6 +76,7 @@ class Attempt:
                     timeout=self.timeout,
                     allow_redirects=False,  # never followed: see transport.request
                     stream=True,  # so the deadline also bounds the body download
+                    **self.environment,
                 )
             except requests.RequestException as exc:
                 raise self._failure(exc, watch, None) from None

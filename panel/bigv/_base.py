@@ -38,7 +38,9 @@ class ResourceBase:
 
 
 class Closing:
-    """A client that holds a ``requests.Session``: ``with Client(...) as client:`` closes it."""
+    """``with Client(...) as client:``. Closing releases nothing today (the connections are
+    the thread's, ``_sessions.py``), but a caller that closes its clients keeps working if a
+    client ever holds something of its own again."""
 
     _transport: Transport
 

@@ -50,8 +50,8 @@ class BigVClient(
     ApiKeysMixin,
     SshKeysMixin,
 ):
-    """A typed client for one user's token. Not thread-safe (one ``requests.Session``):
-    make one per request or per task.
+    """A typed client for one user's token, for one thread: make one per request or per
+    task (its connections are the thread's, ``_sessions.py``, and outlive it).
 
     ``on_request`` hooks are called after every HTTP attempt (retries included) with
     ``(method, path, status or None)``; ``path`` has no query string and no token.

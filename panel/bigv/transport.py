@@ -1,6 +1,7 @@
 """HTTP transport shared by ``BigVClient`` and ``AuthClient`` (docs/architecture.md, The client).
 
-Per request: one ``requests.Session``; ``(connect, read)`` timeouts clipped to an overall
+Per request: the thread's shared ``requests.Session`` (``_sessions``: connections kept from one
+client to the next), or the caller's; ``(connect, read)`` timeouts clipped to an overall
 deadline that also bounds retries and backoff; the body is streamed so the deadline holds
 against slow-drip servers (with ``_watchdog`` for reads that block); redirects are never
 followed; retries only where safe. Retry policy (decided here, tested in
@@ -35,7 +36,7 @@ import requests
 
 from ._attempt import Attempt, AttemptFailed, Kind, Params, Reply
 from ._decode import Refused, typed_parser
-from ._watchdog import DeadlineAdapter
+from ._sessions import environment_for, shared_session
 from .error_mapping import error_from_response, parse_retry_after
 from .errors import InvalidResponse, TimedOut
 
@@ -86,15 +87,11 @@ class Transport:
         self.config = config
         self.hooks: list[Hook] = hooks if hooks is not None else []
         self._token = token
-        self._owns_session = session is None
-        if session is None:
-            session = requests.Session()
-            # Only sessions we create get the deadline watchdog (see _watchdog.py); with a
-            # caller's session the deadline is still checked between body chunks.
-            adapter = DeadlineAdapter()
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-        self.session = session
+        # Only the shared sessions get the deadline watchdog (see _watchdog.py); with a
+        # caller's session the deadline is still checked between body chunks, and requests
+        # reads the environment itself.
+        self.session = session if session is not None else shared_session()
+        self._environment = environment_for(self.base_url) if session is None else {}
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r})"
@@ -111,8 +108,8 @@ class Transport:
         return content
 
     def close(self) -> None:
-        if self._owns_session:
-            self.session.close()
+        """Nothing to release: a shared session's connections stay open for the thread's
+        next client, and a caller's session is the caller's to close."""
 
     def call[T](
         self,
@@ -201,6 +198,7 @@ class Transport:
                             min(cfg.read_timeout, remaining),
                         ),
                         deadline=deadline,
+                        environment=self._environment,
                     )
                 )
             except AttemptFailed as failed:
