@@ -38,9 +38,8 @@ class ResourceBase:
 
 
 class Closing:
-    """``with Client(...) as client:``. Closing releases nothing today (the connections are
-    the thread's, ``_sessions.py``), but a caller that closes its clients keeps working if a
-    client ever holds something of its own again."""
+    """``with Client(...) as client:`` for callers that scope their clients. A client's
+    connections are its thread's (``_sessions.py``) and outlive it: closing releases none."""
 
     _transport: Transport
 
