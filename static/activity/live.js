@@ -6,7 +6,11 @@
 // - tick the "elapsed" clocks and the waits' countdowns once a second between the server's
 //   updates;
 // - read step changes out on the operation page, where the swapped part is too big to be
-//   a live region of its own.
+//   a live region of its own;
+// - open a stream again that has gone silent: the server sends "beat" every few seconds
+//   (its data: how many), so three missed beats mean the connection died without closing
+//   (a laptop that slept, a connection a router forgot), which the browser never notices
+//   by itself: the page would look live while showing old news.
 "use strict";
 (function () {
   function words(total) {
@@ -112,7 +116,43 @@
     });
   }
 
+  var beating = new Map();  // EventSource -> {elt, every (ms), last (Date.now())}
+  function watchBeats(evt) {
+    var source = evt.detail && evt.detail.source;
+    if (!source) return;
+    if (beating.has(source)) {  // the browser reconnected it: silence counts from now
+      beating.get(source).last = Date.now();
+      return;
+    }
+    var entry = {elt: evt.target, every: 0, last: Date.now()};
+    beating.set(source, entry);
+    source.addEventListener("beat", function (message) {
+      entry.every = 1000 * parseFloat(message.data) || entry.every;
+      entry.last = Date.now();
+    });
+  }
+  function reopenSilent() {
+    var now = Date.now();
+    beating.forEach(function (entry, source) {
+      if (source.readyState === EventSource.CLOSED) { beating.delete(source); return; }
+      // Only an open stream is judged: one the browser is reconnecting is not silent.
+      if (source.readyState !== EventSource.OPEN) return;
+      if (!entry.every || now - entry.last < 3 * entry.every) return;
+      beating.delete(source);
+      source.close();
+      var elt = entry.elt;
+      if (!window.htmx || !document.body.contains(elt)) return;
+      // A copy of the element, processed afresh, opens a new stream whose first event is
+      // the present state (htmx keeps its state on the element, not in the markup).
+      var fresh = elt.cloneNode(true);
+      elt.replaceWith(fresh);
+      window.htmx.process(fresh);
+    });
+  }
+
   window.setInterval(liveNote, 2000);
+  window.setInterval(reopenSilent, 1000);
+  document.addEventListener("htmx:sseOpen", watchBeats);
   document.addEventListener("htmx:sseOpen", watchUnavailable);
   window.setInterval(tick, 1000);
   document.addEventListener("htmx:sseError", streamLost);

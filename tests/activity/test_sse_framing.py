@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from panel.activity.live.sse import sse_comment, sse_event
+from panel.activity.live.sse import sse_event
 
 
 def parse(frame: str) -> list[dict[str, str]]:
@@ -55,8 +55,3 @@ def test_sse_event_refuses_an_event_name_that_could_break_the_frame():
     for name in ("", "progress\ndata: x", "a b", "x\r"):
         with pytest.raises(ValueError):
             sse_event(name, "x")
-
-
-def test_sse_comment_is_ignored_by_the_parser():
-    assert sse_comment("heartbeat") == ": heartbeat\n\n"
-    assert parse(sse_comment("a\nb")) == []

@@ -43,6 +43,23 @@ document.addEventListener('DOMContentLoaded', () => {
 """
 
 
+# Records, in the page, when each of its event streams opened, failed or delivered an event
+# (Playwright injects it before the page's own scripts): a story of a page that did not change.
+STREAM_LOG = """
+window.__streams = [];
+const at = (what) => (evt) => {
+  const source = evt.detail && evt.detail.source;
+  const url = source ? source.url.replace(location.origin, '') : '';
+  window.__streams.push(`${new Date().toISOString().slice(11, 19)} ${what} ${url}`);
+};
+document.addEventListener('htmx:sseOpen', at('open'));
+document.addEventListener('htmx:sseError', at('error'));
+document.addEventListener('htmx:sseMessage', (evt) => {
+  window.__streams.push(`${new Date().toISOString().slice(11, 19)} message ${evt.detail.type}`);
+});
+"""
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

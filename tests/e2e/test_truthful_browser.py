@@ -13,7 +13,8 @@ import pytest
 from django.utils import timezone
 
 from panel.operations.models import Operation
-from tests.e2e.live_panel import SIM_SPEED
+from tests.e2e.freezing_proxy import FreezingProxy
+from tests.e2e.live_panel import SIM_SPEED, STREAM_LOG
 from tests.operations.helpers import sim_call, vm_id_of, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery")]
@@ -100,23 +101,6 @@ def test_cancel_during_an_acpi_shutdown_says_what_will_happen_and_ends_running(
     assert "Cancelled before: cores 2→4" in text
     assert "BigV reports running, auto-reboot on" in text
     screenshot("cancel-acpi-done")
-
-
-# Records, in the page, when each of its event streams opened, failed or delivered an event
-# (Playwright injects it before the page's own scripts): a story of a page that did not change.
-STREAM_LOG = """
-window.__streams = [];
-const at = (what) => (evt) => {
-  const source = evt.detail && evt.detail.source;
-  const url = source ? source.url.replace(location.origin, '') : '';
-  window.__streams.push(`${new Date().toISOString().slice(11, 19)} ${what} ${url}`);
-};
-document.addEventListener('htmx:sseOpen', at('open'));
-document.addEventListener('htmx:sseError', at('error'));
-document.addEventListener('htmx:sseMessage', (evt) => {
-  window.__streams.push(`${new Date().toISOString().slice(11, 19)} message ${evt.detail.type}`);
-});
-"""
 
 
 def _stream_story(page: Any, live: Any, server_log: Path) -> str:
@@ -228,3 +212,35 @@ def test_two_tabs_starting_one_vm_the_second_hears_busy_at_once(
         first.url.removeprefix(panel_url)
     )
     assert Operation.objects.count() == 1
+
+
+def test_a_stream_that_dies_without_closing_is_opened_again(
+    logged_in: Any, panel_url: str, sim: Any
+) -> None:
+    """A connection can die without a word (a laptop that slept, a router that forgot it):
+    the browser's EventSource then waits forever, and the page looks live while it shows old
+    news. The server beats every second here; after three missed beats the page opens its
+    streams again and catches up."""
+    page = logged_in
+    proxy = FreezingProxy(int(panel_url.rsplit(":", 1)[1]))
+    try:
+        page.add_init_script(STREAM_LOG)
+        timings = {"acpi_shutdown_seconds": 8}  # 4 s at SIM_SPEED: time to freeze the stream
+        sim_call(sim, "POST", "/speed", {"speed": SIM_SPEED, "timings": timings})
+        page.goto(f"{proxy.url}/operations/vm/demo/web/web2/restart/")
+        page.get_by_role("button", name="Show the plan").click()
+        page.get_by_role("button", name="Start").click()
+        page.wait_for_url(re.compile(r"/operations/[0-9a-f-]{36}/$"))
+        live = page.locator(".op-detail .op-live-body")
+        live.get_by_text(re.compile("waiting for the ACPI shutdown")).wait_for(timeout=20_000)
+        before = proxy.stream_connections
+
+        proxy.freeze_streams()
+        live.locator(".op-step-label", has_text=re.compile(r"^Succeeded$")).wait_for(timeout=30_000)
+        assert proxy.stream_connections > before  # opened again, through the same proxy
+        opened = [
+            line for line in page.evaluate("window.__streams") if " open /operations/" in line
+        ]
+        assert any("/events?view=detail" in line for line in opened[1:]), opened
+    finally:
+        proxy.stop()

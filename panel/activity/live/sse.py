@@ -7,8 +7,12 @@ parser does, so no payload can end an event early or smuggle in a field of its o
 
 ``live_stream`` is the one loop all streams share: subscribe first (so no change between the
 first read and the subscription is lost), send the present state at once (a late subscriber
-sees it), then re-render on every Redis nudge, send a comment heartbeat every
-``PANEL_LIVE_HEARTBEAT_SECONDS`` (proxies drop silent connections) and stop after a final state.
+sees it), then re-render on every Redis nudge, send a ``beat`` event every
+``PANEL_LIVE_HEARTBEAT_SECONDS`` and stop after a final state. The beat keeps proxies from
+dropping a quiet connection, and it tells the browser the server is still there: a stream
+that has not beaten for a few intervals died without closing (a laptop that slept, a
+connection a router forgot) and the page opens it again (static/activity/live.js). Its data
+is the interval in seconds, so the page knows how long silence may last.
 A stream that ends without ``done`` (Redis unreachable or lost, or ``MAX_STREAM_SECONDS``
 reached) is reconnected by the browser after ``RETRY_MS`` and starts again with the present
 state — with Redis down that is polling by reconnection. Only when the browser gives up on
@@ -41,6 +45,7 @@ PROGRESS_EVENT = "progress"
 UNAVAILABLE_EVENT = "unavailable"
 UNAVAILABLE_TEXT = "Live updates unavailable — refreshing every few seconds."
 DONE_EVENT = "done"  # the fragments' sse-close: the browser closes the stream on it
+BEAT_EVENT = "beat"  # every heartbeat; no fragment swaps it in
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -53,11 +58,6 @@ def sse_event(event: str, data: str) -> str:
         raise ValueError(f"invalid SSE event name: {event!r}")
     lines = _LINE_BREAK.split(data)
     return f"event: {event}\n" + "".join(f"data: {line}\n" for line in lines) + "\n"
-
-
-def sse_comment(text: str = "") -> str:
-    """A comment line (ignored by EventSource): the heartbeat."""
-    return "".join(f": {line}\n" for line in _LINE_BREAK.split(text)) + "\n"
 
 
 def sse_retry(milliseconds: int) -> str:
@@ -111,14 +111,18 @@ async def live_stream(
     try:
         yield sse_retry(RETRY_MS)
         snapshot = await render()
-        yield snapshot.frames()
         if snapshot.final:
+            yield snapshot.frames()
             yield sse_event(DONE_EVENT, "")
             return
         if subscription is None:
             # No "done": the browser reconnects in RETRY_MS and gets the present again.
+            yield snapshot.frames()
             yield sse_event(UNAVAILABLE_EVENT, UNAVAILABLE_TEXT)
             return
+        # The first beat comes with the present: the page knows at once how long silence
+        # may last, and a stream that dies before its next beat is caught as well.
+        yield snapshot.frames() + sse_event(BEAT_EVENT, f"{interval:g}")
         _, pubsub = subscription
         last_key, last_beat = snapshot.key, time.monotonic()
         while time.monotonic() < ends_at:
@@ -133,7 +137,7 @@ async def live_stream(
                 yield sse_event(UNAVAILABLE_EVENT, UNAVAILABLE_TEXT)
                 return
             if time.monotonic() - last_beat >= interval:
-                yield sse_comment("heartbeat")
+                yield sse_event(BEAT_EVENT, f"{interval:g}")
                 last_beat = time.monotonic()
             # Re-read on heartbeats too: a lost message (a Redis restart, a publish that
             # failed) is caught up within one heartbeat.
