@@ -233,10 +233,24 @@ def test_a_stream_that_dies_without_closing_is_opened_again(
         page.wait_for_url(re.compile(r"/operations/[0-9a-f-]{36}/$"))
         live = page.locator(".op-detail .op-live-body")
         live.get_by_text(re.compile("waiting for the ACPI shutdown")).wait_for(timeout=20_000)
+        # The operation's stream has delivered (the page's first state came with the page
+        # itself): it is a stream that was working that goes silent.
+        page.wait_for_function(
+            "() => (window.__streams || []).some((line) => line.endsWith('message progress'))"
+        )
         before = proxy.stream_connections
 
         proxy.freeze_streams()
-        live.locator(".op-step-label", has_text=re.compile(r"^Succeeded$")).wait_for(timeout=30_000)
+        try:
+            succeeded = live.locator(".op-step-label", has_text=re.compile(r"^Succeeded$"))
+            succeeded.wait_for(timeout=30_000)
+        except Exception as error:
+            row = Operation.objects.order_by("created_at").values("status", "step_index").last()
+            raise AssertionError(
+                f"the page did not catch up: {proxy.stream_connections - before} stream "
+                f"connections since the freeze; the operation: {row}; the browser's streams: "
+                f"{page.evaluate('window.__streams')[-12:]}"
+            ) from error
         assert proxy.stream_connections > before  # opened again, through the same proxy
         opened = [
             line for line in page.evaluate("window.__streams") if " open /operations/" in line
