@@ -116,18 +116,28 @@ def _stream_story(page: Any, live: Any, server_log: Path) -> str:
     )
 
 
-def test_a_dead_worker_is_shown_and_its_resume_is_recorded(
-    logged_in: Any, panel_url: str, sim: Any, worker: Any, screenshot: Any, tmp_path: Path
-) -> None:
-    page = logged_in
+def _restart_until_it_waits(
+    page: Any, base_url: str, sim: Any, *, acpi_shutdown_seconds: float
+) -> Any:
+    """Start a graceful restart of web2 from ``base_url``, the page recording its streams
+    (``STREAM_LOG``); the operation page's live part once it waits for the ACPI shutdown."""
     page.add_init_script(STREAM_LOG)
-    sim_call(sim, "POST", "/speed", {"speed": SIM_SPEED, "timings": {"acpi_shutdown_seconds": 20}})
-    page.goto(f"{panel_url}/operations/vm/demo/web/web2/restart/")
+    timings = {"acpi_shutdown_seconds": acpi_shutdown_seconds}
+    sim_call(sim, "POST", "/speed", {"speed": SIM_SPEED, "timings": timings})
+    page.goto(f"{base_url}/operations/vm/demo/web/web2/restart/")
     page.get_by_role("button", name="Show the plan").click()
     page.get_by_role("button", name="Start").click()
     page.wait_for_url(re.compile(r"/operations/[0-9a-f-]{36}/$"))
     live = page.locator(".op-detail .op-live-body")
     live.get_by_text(re.compile("waiting for the ACPI shutdown")).wait_for(timeout=20_000)
+    return live
+
+
+def test_a_dead_worker_is_shown_and_its_resume_is_recorded(
+    logged_in: Any, panel_url: str, sim: Any, worker: Any, screenshot: Any, tmp_path: Path
+) -> None:
+    page = logged_in
+    live = _restart_until_it_waits(page, panel_url, sim, acpi_shutdown_seconds=20)
 
     killed = timezone.now()
     worker.kill_all()
@@ -224,15 +234,8 @@ def test_a_stream_that_dies_without_closing_is_opened_again(
     page = logged_in
     proxy = FreezingProxy(int(panel_url.rsplit(":", 1)[1]))
     try:
-        page.add_init_script(STREAM_LOG)
-        timings = {"acpi_shutdown_seconds": 8}  # 4 s at SIM_SPEED: time to freeze the stream
-        sim_call(sim, "POST", "/speed", {"speed": SIM_SPEED, "timings": timings})
-        page.goto(f"{proxy.url}/operations/vm/demo/web/web2/restart/")
-        page.get_by_role("button", name="Show the plan").click()
-        page.get_by_role("button", name="Start").click()
-        page.wait_for_url(re.compile(r"/operations/[0-9a-f-]{36}/$"))
-        live = page.locator(".op-detail .op-live-body")
-        live.get_by_text(re.compile("waiting for the ACPI shutdown")).wait_for(timeout=20_000)
+        # 4 s at SIM_SPEED: time to freeze the stream.
+        live = _restart_until_it_waits(page, proxy.url, sim, acpi_shutdown_seconds=8)
         # The operation's stream has delivered (the page's first state came with the page
         # itself): it is a stream that was working that goes silent.
         page.wait_for_function(
