@@ -55,9 +55,11 @@ class Sim:
         self.control("POST", "/populate", body, timeout=120)
 
     def get(self, token: str, path: str, query: str = "") -> requests.Response:
-        """A brain call on a fresh connection, as the panel's client makes it per page."""
+        """A brain call on the connection this client keeps, as the panel's client keeps one
+        per thread (panel.bigv._sessions) and the simulator keeps it open, as BigV does."""
         url = f"{self.url}{path}" + (f"?{query}" if query else "")
-        response = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        headers = {"Authorization": f"Bearer {token}"}
+        response = self.http.get(url, headers=headers, timeout=60)
         response.raise_for_status()
         return response
 

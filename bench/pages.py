@@ -5,7 +5,7 @@ are the API calls the page needs: method, path and query). Then, in turn, the pa
 requested through the panel as a navigation (a link or an htmx sort/filter: the VM tables may
 answer from the per-user read cache, panel.core.read_cache), as a reload
 (``Cache-Control: max-age=0``: every page reads BigV), and the same calls are made directly to
-the simulator with the same token (fresh connection each, as the panel's client makes them).
+the simulator with the same token (on a kept connection, as the panel's client makes them).
 Times are the wall time of the HTTP request from a logged-in ``requests`` session. API calls
 per page are counted from the request log around every timed reload; ``cached_calls`` around
 the navigations.

@@ -5,27 +5,110 @@ one thread per connection, enough for the benchmarks' 50 concurrent users. The r
 handler adds what the simulator needs from the socket: the raw (still %-encoded) path so
 ``+`` in a segment can be decoded the way BC encodes it, and an ``abort`` hook that closes
 the connection without a response (``drop``) or with a TCP RST (``reset``).
+
+Connections are kept open between requests (HTTP/1.1 keep-alive), as the real service's
+front end keeps them: wsgiref answers one request and closes, so every call a client made
+paid a new connection (and a new thread here) that it does not pay against BigV, and the
+panel's kept connections (panel.bigv._sessions) were never exercised. An idle connection is
+closed after ``KEEP_ALIVE_SECONDS``, longer than the panel keeps one unused, as a server's
+keep-alive timeout is; an answer without a length, a request body sent in chunks, an
+aborted request and a client that asks for it close the connection after the answer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import sys
 import threading
+from http.server import BaseHTTPRequestHandler
+from io import BytesIO
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from types import TracebackType
-from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+from typing import IO, Any, cast
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from panel.simulator import persist, seed
 from panel.simulator.app import SimulatorApp
 from panel.simulator.world import World
 
+# Longer than the panel keeps a connection unused (panel.bigv._sessions.IDLE_SECONDS), so the
+# panel drops an idle connection before the server does, as it would against BigV.
+KEEP_ALIVE_SECONDS = 75.0
+
+
+class _Answer(ServerHandler):
+    """wsgiref's handler for one request, noting whether the connection may carry another."""
+
+    reusable = False
+    # Set by wsgiref for each answer (its type stubs do not declare them).
+    headers: Any
+    status: str
+    request_handler: WSGIRequestHandler
+
+    def cleanup_headers(self) -> None:
+        super().cleanup_headers()
+        # A client finds the end of an answer by its length (204 has no body at all).
+        self.reusable = "Content-Length" in self.headers or self.status.startswith("204")
+
 
 class _Handler(WSGIRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = KEEP_ALIVE_SECONDS  # an idle kept connection is closed (TimeoutError below)
+    # wsgiref writes an answer in several sends; on a kept connection Nagle's algorithm would
+    # hold the last one back until the client's delayed ACK (40 ms), which closing hid.
+    disable_nagle_algorithm = True
     _abort_kind: str | None = None
+
+    def handle(self) -> None:
+        # BaseHTTPRequestHandler's loop (wsgiref's handle() answers one request and returns).
+        server = cast(ThreadingWSGIServer, self.server)
+        server.opened(self.connection)
+        try:
+            BaseHTTPRequestHandler.handle(self)
+        finally:
+            server.closed(self.connection)
+
+    def handle_one_request(self) -> None:
+        """One request on the connection, through the WSGI app, as wsgiref serves it."""
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+        except (TimeoutError, OSError):
+            self.close_connection = True  # idle past the keep-alive timeout, or gone
+            return
+        if len(self.raw_requestline) > 65536:
+            self.requestline = self.request_version = self.command = ""
+            self.send_error(414)
+            self.close_connection = True
+            return
+        if not self.raw_requestline:
+            self.close_connection = True
+            return
+        if not self.parse_request():  # parse_request sent the error
+            return
+        answer = _Answer(
+            self._body(),
+            cast(IO[bytes], self.wfile),
+            self.get_stderr(),
+            self.get_environ(),
+            multithread=False,
+        )
+        answer.http_version = self.request_version.removeprefix("HTTP/")
+        answer.request_handler = self  # wsgiref logs through it
+        answer.run(cast(SimulatorApp, cast(ThreadingWSGIServer, self.server).get_app()))
+        if not answer.reusable or self._abort_kind is not None:
+            self.close_connection = True
+
+    def _body(self) -> IO[bytes]:
+        """The request's body, read here whole so that the next request starts where this one
+        ends whatever the app reads (a body in chunks is the app's to read, then the end)."""
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            return cast(IO[bytes], self.rfile)
+        length = int(self.headers.get("Content-Length") or 0)
+        return BytesIO(self.rfile.read(length) if length > 0 else b"")
 
     def get_environ(self) -> dict[str, Any]:
         env = super().get_environ()
@@ -58,9 +141,31 @@ class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     request_queue_size = 256
     log_requests = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up mid-request is routine here (fault tests do it on purpose).
         pass
+
+    def opened(self, connection: socket.socket) -> None:
+        with self._open_lock:
+            self._open.add(connection)
+
+    def closed(self, connection: socket.socket) -> None:
+        with self._open_lock:
+            self._open.discard(connection)
+
+    def close_kept(self) -> None:
+        """End every kept connection: a stopped simulator answers nothing more, on an old
+        connection either."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class SimulatorServer:
@@ -178,6 +283,7 @@ class SimulatorServer:
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
+            self._httpd.close_kept()
             self._httpd = None
         if self._thread is not None:
             self._thread.join(timeout=5)
