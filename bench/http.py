@@ -54,12 +54,16 @@ class Sim:
         body = {"account": "demo", "group": group, "vms": vms, "power_on_ratio": power_on_ratio}
         self.control("POST", "/populate", body, timeout=120)
 
-    def get(self, token: str, path: str, query: str = "") -> requests.Response:
+    def get(
+        self, token: str, path: str, query: str = "", *, fresh: bool = False
+    ) -> requests.Response:
         """A brain call on the connection this client keeps, as the panel's client keeps one
-        per thread (panel.bigv._sessions) and the simulator keeps it open, as BigV does."""
+        per thread (panel.bigv._sessions) and the simulator keeps it open, as BigV does;
+        ``fresh``: on a new connection of its own."""
         url = f"{self.url}{path}" + (f"?{query}" if query else "")
         headers = {"Authorization": f"Bearer {token}"}
-        response = self.http.get(url, headers=headers, timeout=60)
+        http: Any = requests if fresh else self.http
+        response = http.get(url, headers=headers, timeout=60)
         response.raise_for_status()
         return response
 

@@ -133,9 +133,11 @@ def _pages(data: dict[str, Any]) -> str:
         shown = ", ".join(
             f"{r['what']} {r['ms']['median']} ms ({r['ratio_to_api']}x)" for r in floor["rows"]
         )
+        fresh = floor.get("api_fresh_ms", {}).get("median")
+        on_new = f"; {fresh} ms on a new connection" if fresh else ""
         text += (
-            f"\n\nBefore a page's own work (median, beside the VM page's API call, {api} ms): "
-            f"{shown}"
+            f"\n\nBefore a page's own work (median, beside the VM page's API call, {api} ms"
+            f"{on_new}): {shown}"
         )
         page = next((r for r in floor["rows"] if r["what"] == "not-found page"), None)
         if page and api:
