@@ -88,8 +88,13 @@ class _Handler(WSGIRequestHandler):
             return
         if not self.parse_request():  # parse_request sent the error
             return
+        body = self._body()
+        if body is None:
+            self.send_error(400, "Bad Content-Length")
+            self.close_connection = True  # where this request ends is unknown
+            return
         answer = _Answer(
-            self._body(),
+            body,
             cast(IO[bytes], self.wfile),
             self.get_stderr(),
             self.get_environ(),
@@ -101,13 +106,17 @@ class _Handler(WSGIRequestHandler):
         if not answer.reusable or self._abort_kind is not None:
             self.close_connection = True
 
-    def _body(self) -> IO[bytes]:
+    def _body(self) -> IO[bytes] | None:
         """The request's body, read here whole so that the next request starts where this one
-        ends whatever the app reads (a body in chunks is the app's to read, then the end)."""
+        ends whatever the app reads (a body in chunks is the app's to read, then the end);
+        None if its length is not a number."""
         if self.headers.get("Transfer-Encoding"):
             self.close_connection = True
             return cast(IO[bytes], self.rfile)
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return None
         return BytesIO(self.rfile.read(length) if length > 0 else b"")
 
     def get_environ(self) -> dict[str, Any]:

@@ -69,6 +69,15 @@ def test_one_connection_carries_one_request_after_another(sim: SimulatorServer) 
             assert headers.get("connection", "").lower() != "close"
 
 
+def test_a_request_whose_length_is_not_a_number_is_refused_and_its_connection_closed(
+    sim: SimulatorServer,
+) -> None:
+    with _connect(sim) as sock:
+        sock.sendall(b"PUT /accounts HTTP/1.1\r\nHost: sim\r\nContent-Length: ten\r\n\r\n{}")
+        assert _answer(sock)[0] == 400
+        assert _closed(sock)
+
+
 def test_a_client_that_asks_for_close_gets_its_answer_then_the_close(sim: SimulatorServer) -> None:
     with _connect(sim) as sock:
         _request(sock, "GET", "/definitions", Connection="close")
