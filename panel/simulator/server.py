@@ -62,20 +62,23 @@ class _Handler(WSGIRequestHandler):
     disable_nagle_algorithm = True
     _abort_kind: str | None = None
 
+    @property
+    def _server(self) -> ThreadingWSGIServer:
+        return cast(ThreadingWSGIServer, self.server)
+
     def handle(self) -> None:
         # BaseHTTPRequestHandler's loop (wsgiref's handle() answers one request and returns).
-        server = cast(ThreadingWSGIServer, self.server)
-        server.opened(self.connection)
+        self._server.opened(self.connection)
         try:
             BaseHTTPRequestHandler.handle(self)
         finally:
-            server.closed(self.connection)
+            self._server.closed(self.connection)
 
     def handle_one_request(self) -> None:
         """One request on the connection, through the WSGI app, as wsgiref serves it."""
         try:
             self.raw_requestline = self.rfile.readline(65537)
-        except (TimeoutError, OSError):
+        except OSError:  # TimeoutError among them
             self.close_connection = True  # idle past the keep-alive timeout, or gone
             return
         if len(self.raw_requestline) > 65536:
@@ -102,7 +105,7 @@ class _Handler(WSGIRequestHandler):
         )
         answer.http_version = self.request_version.removeprefix("HTTP/")
         answer.request_handler = self  # wsgiref logs through it
-        answer.run(cast(SimulatorApp, cast(ThreadingWSGIServer, self.server).get_app()))
+        answer.run(cast(SimulatorApp, self._server.get_app()))
         if not answer.reusable or self._abort_kind is not None:
             self.close_connection = True
 
