@@ -37,13 +37,19 @@ SMALL_WORLD = [
 
 # What every page costs before any work of its own, measured beside the VM page's API call:
 # a static file (the HTTP server and the application's way in) and the not-found page (the
-# session, the person and the page frame; no view, no API call). A page that reads one VM
-# starts at about (not-found page + its API call) / its API call before any work of its own.
+# session, the person and the page frame; no view, no API call).
 FLOOR = (
     ("static file", "/static/console/console.js"),
     ("not-found page", "/bench-floor/"),
 )
 FLOOR_API = ("/accounts/demo/groups/web/virtual_machines/web1", "view=overview")
+# The same, in parts, on the floor servers (bench/floor_urls.py): (what, server, path).
+FLOOR_PARTS = (
+    ("Django without middleware: an empty answer", "bare", "/bench-floor/empty/"),
+    ("Django without middleware: the VM's API call", "bare", "/bench-floor/vm-call/"),
+    ("panel middleware, signed in: an empty answer", "panel", "/bench-floor/empty/"),
+    ("panel middleware, signed in: the VM's API call", "panel", "/bench-floor/vm-call/"),
+)
 
 
 def large_world(sizes: tuple[int, ...]) -> list[tuple[str, str, int | None]]:
@@ -118,24 +124,28 @@ def measure_page(bench: Bench, world: str, name: str, path: str, repeats: int) -
 
 
 def measure_floor(bench: Bench, repeats: int) -> dict[str, Any]:
-    """Each ``FLOOR`` path and the VM page's API call, in turn, ``repeats`` times."""
-    times: dict[str, list[float]] = {name: [] for name, _ in FLOOR}
+    """Each ``FLOOR`` path, each of ``FLOOR_PARTS`` and the VM page's API call, in turn,
+    ``repeats`` times; every panel request from the bench user's logged-in session."""
+    wanted = [(name, "", path) for name, path in FLOOR] + list(FLOOR_PARTS)
+    times: dict[str, list[float]] = {name: [] for name, _, _ in wanted}
     statuses: dict[str, int] = {}
     raw: list[float] = []
     fresh: list[float] = []
-    for _ in range(repeats):
-        for name, path in FLOOR:
-            ms, response = timed(bench.web.get, f"{bench.web_url}{path}", headers=RELOAD)
-            times[name].append(ms)
-            statuses[name] = response.status_code
-        raw.append(timed(bench.sim.get, bench.token, *FLOOR_API)[0])
-        fresh.append(timed(bench.sim.get, bench.token, *FLOOR_API, fresh=True)[0])
+    with bench.stack.floor_servers(bench.token) as parts:
+        servers = {"": bench.web_url, **parts}
+        for _ in range(repeats):
+            for name, server, path in wanted:
+                ms, response = timed(bench.web.get, f"{servers[server]}{path}", headers=RELOAD)
+                times[name].append(ms)
+                statuses[name] = response.status_code
+            raw.append(timed(bench.sim.get, bench.token, *FLOOR_API)[0])
+            fresh.append(timed(bench.sim.get, bench.token, *FLOOR_API, fresh=True)[0])
     api = summary(raw)
     rows = []
-    for name, path in FLOOR:
+    for name, server, path in wanted:
         ms = summary(times[name])
         row = {"what": name, "path": path, "status": statuses[name], "ms": ms}
-        rows.append({**row, "ratio_to_api": _ratio(ms, api)})
+        rows.append({**row, "server": server or "panel web", "ratio_to_api": _ratio(ms, api)})
     return {
         "api": f"GET {FLOOR_API[0]}?{FLOOR_API[1]}",
         "api_ms": api,
@@ -143,7 +153,23 @@ def measure_floor(bench: Bench, repeats: int) -> dict[str, Any]:
         # the simulator kept connections open): what a first call after a pause costs.
         "api_fresh_ms": summary(fresh),
         "rows": rows,
+        "least_vm_page_ratio": least_vm_page_ratio(rows, api),
     }
+
+
+def least_vm_page_ratio(rows: list[dict[str, Any]], api: dict[str, float]) -> float | None:
+    """The least a page that reads one VM can cost, as a multiple of the VM's API call: the
+    call made behind the panel's middleware, plus the page frame (the not-found page less an
+    empty answer behind the same middleware)."""
+    median = {row["what"]: row["ms"]["median"] for row in rows}
+    call, frame, empty = (
+        median.get("panel middleware, signed in: the VM's API call"),
+        median.get("not-found page"),
+        median.get("panel middleware, signed in: an empty answer"),
+    )
+    if call is None or frame is None or empty is None or not api["median"]:
+        return None
+    return round((call + frame - empty) / api["median"], 2)
 
 
 def _ratio(panel: dict[str, float], raw: dict[str, float]) -> float | None:

@@ -139,12 +139,12 @@ def _pages(data: dict[str, Any]) -> str:
             f"\n\nBefore a page's own work (median, beside the VM page's API call, {api} ms"
             f"{on_new}): {shown}"
         )
-        page = next((r for r in floor["rows"] if r["what"] == "not-found page"), None)
-        if page and api:
-            least = round((page["ms"]["median"] + api) / api, 2)
+        least = floor.get("least_vm_page_ratio")
+        if least:
             text += (
                 f"; a page that reads one VM starts at {least}x its API call before any work "
-                "of its own"
+                "of its own (the call behind the panel's middleware, plus the page frame: the "
+                "not-found page less an empty answer)"
             )
     profile = data.get("profile")
     if profile:

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,13 +85,14 @@ class Stack:
 
     # --- processes -----------------------------------------------------------------------
 
-    def spawn(self, name: str, args: list[str]) -> Proc:
+    def spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> Proc:
+        """Start ``args`` with the stack's environment (and ``env`` over it)."""
         log = self.root / "logs" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as out:
             popen = subprocess.Popen(  # noqa: S603 (our own argv)
                 args,
-                env=self.env,
+                env={**self.env, **(env or {})},
                 cwd=BASE_DIR,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -166,24 +168,36 @@ class Stack:
         wait_for_http(f"{self.sim_url}/definitions", timeout=30, process=sim.popen)
         web = self.spawn(
             "web",
-            [
-                PY,
-                "-m",
-                "panel.runtime.web_server",  # uvicorn processes, each on a socket of its own
-                "panel.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(web_port),
-                # As many processes as `make run` starts (panel.runtime.stack.web_workers).
-                "--workers",
-                str(web_workers()),
-                "--lifespan",
-                "off",
-                "--no-access-log",
-            ],
+            # As many processes as `make run` starts (panel.runtime.stack.web_workers).
+            web_server_argv(web_port, web_workers()),
         )
         wait_for_http(f"{self.web_url}/login/", timeout=60, process=web.popen)
+
+    @contextlib.contextmanager
+    def floor_servers(self, token: str) -> Iterator[dict[str, str]]:
+        """Two more web servers of one process each, for the pages series' floor
+        (bench/floor_urls.py): ``"bare"`` without middleware, ``"panel"`` behind the panel's;
+        both on this stack's database and secret key, so the bench user's session counts on
+        ``"panel"``. Their URLs while the block runs; stopped after it, so that they weigh
+        on no later series."""
+        started: list[Proc] = []
+        urls: dict[str, str] = {}
+        try:
+            for name, bare in (("bare", "1"), ("panel", "0")):
+                port = free_port()
+                env = {
+                    "DJANGO_SETTINGS_MODULE": "bench.floor_settings",
+                    "BENCH_FLOOR_BARE": bare,
+                    "BENCH_FLOOR_TOKEN": token,
+                }
+                proc = self.spawn(f"floor-{name}", web_server_argv(port, 1), env)
+                started.append(proc)
+                urls[name] = f"http://127.0.0.1:{port}"
+                wait_for_http(f"{urls[name]}/bench-floor/empty/", timeout=60, process=proc.popen)
+            yield urls
+        finally:
+            for proc in started:
+                self.terminate(proc)
 
     def provision(self, spec: dict) -> dict:
         """Panel users connected with their BigV API keys (bench/provision.py)."""
@@ -275,6 +289,25 @@ class Stack:
         with contextlib.suppress(redis.RedisError, OSError):
             client = redis.Redis.from_url(self.redis_url, socket_timeout=2)
             client.delete(self.queue, f"_kombu.binding.{self.queue}")
+
+
+def web_server_argv(port: int, processes: int) -> list[str]:
+    """The panel's web server (uvicorn processes, each on a socket of its own) on ``port``."""
+    return [
+        PY,
+        "-m",
+        "panel.runtime.web_server",
+        "panel.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(processes),
+        "--lifespan",
+        "off",
+        "--no-access-log",
+    ]
 
 
 def _find_prctl() -> Any:

@@ -56,11 +56,22 @@ def test_quick_bench_runs_and_saves_the_page_series(tmp_path: Path) -> None:
         assert row["panel_ms"]["median"] > 0 and row["raw_ms"]["median"] > 0
         assert row["api_calls"] >= 1
     # What a page costs before its own work, beside the VM page's API call: a static file
-    # served, the not-found page answered as such (a logged-in frame, no API call).
-    floor = {row["what"]: row for row in results["series"]["pages"]["floor"]["rows"]}
+    # served, the not-found page answered as such (a logged-in frame, no API call), and the
+    # floor servers' empty answer and VM call, with no middleware and behind the panel's
+    # (signed in: answered, not sent to the login page).
+    floor_result = results["series"]["pages"]["floor"]
+    floor = {row["what"]: row for row in floor_result["rows"]}
     assert floor["static file"]["status"] == 200
     assert floor["not-found page"]["status"] == 404
+    parts = [row for row in floor.values() if row["server"] != "panel web"]
+    assert {(row["server"], row["path"]) for row in parts} == {
+        (server, f"/bench-floor/{view}/")
+        for server in ("bare", "panel")
+        for view in ("empty", "vm-call")
+    }
+    assert all(row["status"] == 200 for row in parts), parts
     assert all(row["ms"]["median"] > 0 and row["ratio_to_api"] > 0 for row in floor.values())
+    assert floor_result["least_vm_page_ratio"] > 1
     assert "Before a page's own work" in printed
     targets = {t["name"]: t for t in results["targets"]}
     assert targets["one API call per list page"]["met"], targets
