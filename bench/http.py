@@ -82,7 +82,10 @@ def panel_login(web_url: str, username: str, password: str) -> requests.Session:
     page = session.get(f"{web_url}/login/", timeout=30)
     token = CSRF_INPUT.search(page.text)
     if token is None:
-        raise RuntimeError("no CSRF token on the login page")
+        # What came instead (an error page, a proxy's answer) says why; see the stack's logs.
+        raise RuntimeError(
+            f"no CSRF token on the login page: HTTP {page.status_code}, {page.text[:300]!r}"
+        )
     response = session.post(
         f"{web_url}/login/",
         data={"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)},
