@@ -217,7 +217,9 @@ def table(doc: dict[str, Any]) -> str:
     parts = [
         f"BigV Panel benchmark — {doc['mode']} run, {doc['date']}, commit "
         f"{doc['git_commit'][:10]}{' (dirty)' if doc['git_dirty'] else ''}, "
-        f"{doc['machine']['cpus']} CPUs, load {doc['machine']['load_average']}, "
+        # The CPU model: hosts of one kind differ (one measured half again as slow as another).
+        f"{doc['machine']['cpus']} CPUs ({doc['machine'].get('cpu_model') or 'model unknown'}), "
+        f"load {doc['machine']['load_average']}, "
         f"database {doc.get('database', 'sqlite')}"
     ]
     if doc.get("goals"):
