@@ -38,17 +38,20 @@ SMALL_WORLD = [
 # What every page costs before any work of its own, measured beside the VM page's API call:
 # a static file (the HTTP server and the application's way in) and the not-found page (the
 # session, the person and the page frame; no view, no API call).
+NOT_FOUND = "not-found page"
 FLOOR = (
     ("static file", "/static/console/console.js"),
-    ("not-found page", "/bench-floor/"),
+    (NOT_FOUND, "/bench-floor/"),
 )
 FLOOR_API = ("/accounts/demo/groups/web/virtual_machines/web1", "view=overview")
 # The same, in parts, on the floor servers (bench/floor_urls.py): (what, server, path).
+PANEL_EMPTY = "panel middleware, signed in: an empty answer"
+PANEL_CALL = "panel middleware, signed in: the VM's API call"
 FLOOR_PARTS = (
     ("Django without middleware: an empty answer", "bare", "/bench-floor/empty/"),
     ("Django without middleware: the VM's API call", "bare", "/bench-floor/vm-call/"),
-    ("panel middleware, signed in: an empty answer", "panel", "/bench-floor/empty/"),
-    ("panel middleware, signed in: the VM's API call", "panel", "/bench-floor/vm-call/"),
+    (PANEL_EMPTY, "panel", "/bench-floor/empty/"),
+    (PANEL_CALL, "panel", "/bench-floor/vm-call/"),
 )
 
 
@@ -162,11 +165,7 @@ def least_vm_page_ratio(rows: list[dict[str, Any]], api: dict[str, float]) -> fl
     call made behind the panel's middleware, plus the page frame (the not-found page less an
     empty answer behind the same middleware)."""
     median = {row["what"]: row["ms"]["median"] for row in rows}
-    call, frame, empty = (
-        median.get("panel middleware, signed in: the VM's API call"),
-        median.get("not-found page"),
-        median.get("panel middleware, signed in: an empty answer"),
-    )
+    call, frame, empty = median.get(PANEL_CALL), median.get(NOT_FOUND), median.get(PANEL_EMPTY)
     if call is None or frame is None or empty is None or not api["median"]:
         return None
     return round((call + frame - empty) / api["median"], 2)
