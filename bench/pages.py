@@ -45,6 +45,7 @@ FLOOR = (
 )
 FLOOR_API = ("/accounts/demo/groups/web/virtual_machines/web1", "view=overview")
 # The same, in parts, on the floor servers (bench/floor_urls.py): (what, server, path).
+MAIN = "panel web"  # the stack's own web server, which serves FLOOR
 PANEL_EMPTY = "panel middleware, signed in: an empty answer"
 PANEL_CALL = "panel middleware, signed in: the VM's API call"
 FLOOR_PARTS = (
@@ -129,13 +130,13 @@ def measure_page(bench: Bench, world: str, name: str, path: str, repeats: int) -
 def measure_floor(bench: Bench, repeats: int) -> dict[str, Any]:
     """Each ``FLOOR`` path, each of ``FLOOR_PARTS`` and the VM page's API call, in turn,
     ``repeats`` times; every panel request from the bench user's logged-in session."""
-    wanted = [(name, "", path) for name, path in FLOOR] + list(FLOOR_PARTS)
+    wanted = [(name, MAIN, path) for name, path in FLOOR] + list(FLOOR_PARTS)
     times: dict[str, list[float]] = {name: [] for name, _, _ in wanted}
     statuses: dict[str, int] = {}
     raw: list[float] = []
     fresh: list[float] = []
     with bench.stack.floor_servers(bench.token) as parts:
-        servers = {"": bench.web_url, **parts}
+        servers = {MAIN: bench.web_url, **parts}
         for _ in range(repeats):
             for name, server, path in wanted:
                 ms, response = timed(bench.web.get, f"{servers[server]}{path}", headers=RELOAD)
@@ -148,7 +149,7 @@ def measure_floor(bench: Bench, repeats: int) -> dict[str, Any]:
     for name, server, path in wanted:
         ms = summary(times[name])
         row = {"what": name, "path": path, "status": statuses[name], "ms": ms}
-        rows.append({**row, "server": server or "panel web", "ratio_to_api": _ratio(ms, api)})
+        rows.append({**row, "server": server, "ratio_to_api": _ratio(ms, api)})
     return {
         "api": f"GET {FLOOR_API[0]}?{FLOOR_API[1]}",
         "api_ms": api,
