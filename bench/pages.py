@@ -9,11 +9,16 @@ the simulator with the same token (on a kept connection, as the panel's client m
 Times are the wall time of the HTTP request from a logged-in ``requests`` session. API calls
 per page are counted from the request log around every timed reload; ``cached_calls`` around
 the navigations.
+
+Beside them: the floor (what any page costs before its own work, ``measure_floor``) and the
+demo VM page with its API call held back a few milliseconds in the simulator
+(``measure_far``), where the ratio lands once the call is not a loopback answer.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 from typing import Any
@@ -24,14 +29,15 @@ from bench.http import summary, timed
 from bench.profiling import RELOAD
 from bench.stack import PY
 
+VM_PAGE = "/accounts/demo/groups/web/vms/web1/"
 SMALL_WORLD = [
     ("home", "/", None),
     ("all VMs", "/vms/", None),
     ("group web", "/accounts/demo/groups/web/", 3),
-    ("VM detail", "/accounts/demo/groups/web/vms/web1/", None),
+    ("VM detail", VM_PAGE, None),
     # The page's first answer carries the panel; the sections below it load when they come
     # into view. With every section (the no-JavaScript page), for comparison.
-    ("VM detail, every section", "/accounts/demo/groups/web/vms/web1/?all=1", None),
+    ("VM detail, every section", f"{VM_PAGE}?all=1", None),
 ]
 
 
@@ -54,6 +60,12 @@ FLOOR_PARTS = (
     (PANEL_EMPTY, "panel", "/bench-floor/empty/"),
     (PANEL_CALL, "panel", "/bench-floor/vm-call/"),
 )
+
+
+# The VM page beside its API call with BigV's answer this far away (the simulator holds that
+# one call back, for the panel and the raw call alike): what the ratio is once the call costs
+# what a call over the internet does, rather than a loopback answer of about a millisecond.
+FAR_DELAYS_MS = (5, 20)
 
 
 def large_world(sizes: tuple[int, ...]) -> list[tuple[str, str, int | None]]:
@@ -161,6 +173,44 @@ def measure_floor(bench: Bench, repeats: int) -> dict[str, Any]:
     }
 
 
+def measure_far(bench: Bench, repeats: int) -> list[dict[str, Any]]:
+    """For each of ``FAR_DELAYS_MS``: the VM page read afresh and its API call (as in
+    ``measure_floor``), in turn, ``repeats`` times, with the simulator delaying that call."""
+    path, query = FLOOR_API
+    rows = []
+    for delay_ms in FAR_DELAYS_MS:
+        fault = bench.sim.control(
+            "POST",
+            "/faults",
+            {
+                "method": "GET",
+                "path": f"^{re.escape(path)}$",
+                "action": "delay",
+                "seconds": delay_ms / 1000,
+            },
+        )
+        page: list[float] = []
+        raw: list[float] = []
+        try:
+            for _ in range(repeats):
+                page.append(_page_calls(bench, VM_PAGE)[0])
+                raw.append(timed(bench.sim.get, bench.token, path, query)[0])
+        finally:
+            bench.sim.control("DELETE", f"/faults/{fault['id']}")
+        panel_ms, raw_ms = summary(page), summary(raw)
+        rows.append(
+            {
+                "delay_ms": delay_ms,
+                "page": VM_PAGE,
+                "reload_ms": panel_ms,
+                "raw_ms": raw_ms,
+                "reload_ratio_median": _ratio(panel_ms, raw_ms),
+                "overhead_ms_median": round(panel_ms["median"] - raw_ms["median"], 2),
+            }
+        )
+    return rows
+
+
 def least_vm_page_ratio(rows: list[dict[str, Any]], api: dict[str, float]) -> float | None:
     """The least a page that reads one VM can cost, as a multiple of the VM's API call: the
     call made behind the panel's middleware, plus the page frame (the not-found page less an
@@ -192,6 +242,7 @@ def run(bench: Bench) -> dict[str, Any]:
     result: dict[str, Any] = {
         "rows": rows,
         "floor": measure_floor(bench, cfg.page_repeats),
+        "far": measure_far(bench, cfg.page_repeats),
         "targets": found,
     }
     # Profiled whenever a page target or a page speed goal is missed: the call trees and the

@@ -146,6 +146,15 @@ def _pages(data: dict[str, Any]) -> str:
                 "of its own (the call behind the panel's middleware, plus the page frame: the "
                 "not-found page less an empty answer)"
             )
+    far = data.get("far")
+    if far:
+        shown = "; ".join(
+            f"{r['delay_ms']} ms away: {r['reload_ms']['median']} against "
+            f"{r['raw_ms']['median']} ms ({r['reload_ratio_median']}x, "
+            f"{r['overhead_ms_median']} ms more)"
+            for r in far
+        )
+        text += f"\n\nThe VM page read afresh with BigV's answer held back (median): {shown}"
     profile = data.get("profile")
     if profile:
         text += "\n\nWhere a page's time goes (median ms per request, in-process, no network):"

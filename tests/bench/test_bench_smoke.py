@@ -73,6 +73,15 @@ def test_quick_bench_runs_and_saves_the_page_series(tmp_path: Path) -> None:
     assert all(row["ms"]["median"] > 0 and row["ratio_to_api"] > 0 for row in floor.values())
     assert floor_result["least_vm_page_ratio"] > 1
     assert "Before a page's own work" in printed
+    # The VM page and its call with BigV's answer held back: both slower by at least the
+    # delay.
+    far = results["series"]["pages"]["far"]
+    assert [row["delay_ms"] for row in far] == [5, 20]
+    for row in far:
+        assert row["raw_ms"]["min"] >= row["delay_ms"]
+        assert row["reload_ms"]["min"] >= row["delay_ms"]
+        assert row["reload_ratio_median"] > 1
+    assert "with BigV's answer held back" in printed
     targets = {t["name"]: t for t in results["targets"]}
     assert targets["one API call per list page"]["met"], targets
     assert targets["≤ 2 API calls per VM detail page"]["met"], targets
