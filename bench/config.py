@@ -6,6 +6,11 @@ from dataclasses import dataclass
 
 SERIES = ("pages", "live", "bulk", "load", "memory")
 
+# The demo VM whose page the pages series reads, with its floor and its far rows: (account,
+# group, name). Here rather than in bench.pages, so that the floor's server (bench/floor_urls.py,
+# a Django URLconf) reads it without importing the benchmark's client side.
+DEMO_VM = ("demo", "web", "web1")
+
 
 @dataclass(frozen=True)
 class Config:

@@ -16,10 +16,8 @@ import os
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from bench.config import DEMO_VM
 from panel.credentials.clients import client_with_token
-
-# The VM the pages series' floor reads (bench.pages.FLOOR_API), with the bench user's token.
-VM = ("demo", "web", "web1")
 
 
 def empty(request: HttpRequest) -> HttpResponse:
@@ -28,7 +26,7 @@ def empty(request: HttpRequest) -> HttpResponse:
 
 def vm_call(request: HttpRequest) -> HttpResponse:
     with client_with_token(os.environ["BENCH_FLOOR_TOKEN"]) as client:
-        vm = client.vm(*VM)
+        vm = client.vm(*DEMO_VM)  # with the bench user's token
     return HttpResponse(vm.name, content_type="text/plain")
 
 
