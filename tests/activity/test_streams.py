@@ -4,6 +4,7 @@ re-read on every nudge): present state first, each change, heartbeats, the end."
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -301,3 +302,37 @@ def test_under_wsgi_the_stream_is_refused_so_the_page_polls(db, user):
     response = client.get(reverse("operations:events", args=[op.pk]))
     assert response.status_code == 503  # the EventSource errors: htmx:sseError → polling
     assert client.get(reverse("operations:team_events")).status_code == 503
+
+
+def test_a_lease_running_out_while_the_snapshot_renders_is_sent_on_the_next_render(
+    user, settings, monkeypatch
+):
+    """The "workers may be down" line depends on the clock alone. A lease that runs out
+    between the markup and the key must not leave a key that already says "quiet" beside
+    markup without the line: every later render would look unchanged and never be sent."""
+    from django.test import RequestFactory
+
+    from panel.activity.live import streams
+
+    settings.OPERATIONS_LEASE_SECONDS = 5
+    lapse = timezone.now()  # the lease runs out here
+    op = _make_op(user, enqueued_at=lapse - dt.timedelta(seconds=30), lease_expires_at=lapse)
+    clock = [lapse - dt.timedelta(seconds=1)]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    rendered = streams.render_to_string
+
+    def render_then_tick(*args: Any, **kwargs: Any) -> str:
+        html = rendered(*args, **kwargs)
+        clock[0] = lapse + dt.timedelta(seconds=1)  # the lease ran out meanwhile
+        return html
+
+    monkeypatch.setattr(streams, "render_to_string", render_then_tick)
+    request = RequestFactory().get("/")
+    request.user = user
+
+    before = streams._operation_snapshot(request, op.pk)
+    after = streams._operation_snapshot(request, op.pk)
+
+    assert "op-unattended" not in before.frames()
+    assert "op-unattended" in after.frames()
+    assert after.key != before.key  # so the stream sends it

@@ -51,7 +51,11 @@ def _not_asgi(request: HttpRequest) -> HttpResponseBase | None:
 
 def _op_key(op: Operation) -> tuple[Any, ...]:
     # Whether a worker looks after it changes with time alone (a dead worker writes nothing):
-    # the heartbeat's re-render sees it and sends the "workers may be down" line.
+    # the heartbeat's re-render sees it and sends the "workers may be down" line. A snapshot
+    # takes its key *before* rendering: the template asks the clock again, and were the key
+    # taken after, a lease running out between the two would give a key that already says
+    # "quiet" beside markup without the line — and every later render, its key the same,
+    # would be sent nowhere. Taken first, the key is never ahead of the markup.
     quiet = unattended_seconds(op) is not None
     return (
         op.pk,
@@ -101,9 +105,10 @@ def _operation_snapshot(request: HttpRequest, operation_id: uuid.UUID) -> Snapsh
     op = selectors.operation(request.user, operation_id)
     if op is None:
         return Snapshot.progress(_GONE, final=True)
+    key = _op_key(op)  # before rendering: see _op_key
     context = _progress_context(request, op)
     html = render_to_string(f"{PROGRESS}#body", context, request=request)
-    return Snapshot.progress(html, final=op.is_terminal, key=_op_key(op))
+    return Snapshot.progress(html, final=op.is_terminal, key=key)
 
 
 @require_GET
@@ -135,13 +140,13 @@ def operation_progress(request: HttpRequest, operation_id: uuid.UUID) -> HttpRes
 
 
 def _team_snapshot(request: HttpRequest, visible: selectors.Visible) -> Snapshot:
-    context = {"team": selectors.team_state(request.user, visible, known=True)}
+    team = selectors.team_state(request.user, visible, known=True)
+    key = (team.count, team.unattended, tuple(_op_key(op) for op in team.ops))  # see _op_key
+    context = {"team": team}
     rendered = (
         ("count", render_to_string(f"{RUNNING_NOW}#count", context, request=request)),
         ("list", render_to_string(f"{RUNNING_NOW}#list", context, request=request)),
     )
-    team = context["team"]
-    key = (team.count, team.unattended, tuple(_op_key(op) for op in team.ops))
     return Snapshot(events=rendered, final=False, key=key)
 
 
@@ -196,8 +201,8 @@ def _batch_snapshot(request: HttpRequest, batch_id: uuid.UUID) -> Snapshot:
     if batch is None:
         return Snapshot.progress(_GONE, final=True)
     context = batch_context(request.user, batch)
+    key = (batch.status, tuple(_op_key(op) for op in context["ops"]))  # before: see _op_key
     html = render_to_string(f"{BATCH}#body", context, request=request)
-    key = (batch.status, tuple(_op_key(op) for op in context["ops"]))
     return Snapshot.progress(html, final=context["final"], key=key)
 
 
